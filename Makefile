@@ -1,0 +1,49 @@
+# CaseKG — the two commands a newcomer types: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KG     := $(BIN)/kg
+OUT    := outputs
+SEED_CASE := seed-kyphoplasty
+QUERIES := cq1 cq2 cq3 cq4 cq5 cq6 cq7
+
+.PHONY: run test ontology bench java clean lint
+
+# ---- environment -----------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# HermiT (the OWL reasoner the tests run) needs a Java runtime.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing a Java runtime for the HermiT reasoner"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# ---- the two commands ------------------------------------------------------
+run: $(VENV)/.installed
+	$(KG) build seeds -o $(OUT)/graph.ttl
+	@mkdir -p $(OUT)/queries
+	@for q in $(QUERIES); do \
+	  $(KG) query $$q --graph $(OUT)/graph.ttl --format csv -o $(OUT)/queries/$$q.csv || exit 1; \
+	  echo "$(OUT)/queries/$$q.csv"; done
+	$(KG) query cq1 --graph $(OUT)/graph.ttl --format table
+	$(KG) draw $(SEED_CASE) --graph $(OUT)/graph.ttl -o $(OUT)/$(SEED_CASE).png
+
+test: $(VENV)/.installed java
+	$(BIN)/python -m pytest
+
+# ---- maintenance -----------------------------------------------------------
+ontology: $(VENV)/.installed
+	$(BIN)/python -m kg.ontogen
+
+lint: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check kg tests
+
+clean:
+	rm -rf $(OUT)/*.ttl $(OUT)/*.png $(OUT)/queries
