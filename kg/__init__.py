@@ -1,0 +1,1 @@
+"""CaseKG: case reports to an RDF knowledge graph."""

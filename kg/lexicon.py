@@ -1,0 +1,204 @@
+"""A compiled matcher over every ontology label and synonym.
+
+Text and terms go through the same normalisation, token by token: lower case,
+curly quotes folded, possessive ``'s`` dropped, hyphens and punctuation as token
+breaks, British spellings and ``disk`` mapped to one form, simple plurals made
+singular.  The normalised tokens are joined by single spaces and one
+Aho–Corasick automaton (pyahocorasick) finds every term in one pass; the
+leftmost-longest non-overlapping matches are mapped back to offsets in the
+original text.
+
+Short all-capital abbreviations ("CT", "MR", "DDD") only match text written in
+capitals, so "Mr. Smith" is not an MRI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.ontology import Ontology
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*", re.UNICODE)
+
+# British -> American spelling, applied inside tokens (order matters: longer first).
+_SPELLING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(a), b)
+    for a, b in (
+        (r"^oesophag", "esophag"),
+        (r"^oedem", "edem"),
+        (r"^orthopaed", "orthoped"),
+        (r"^paediatr", "pediatr"),
+        (r"^anaesth", "anesth"),
+        (r"haemo", "hemo"),
+        (r"haema", "hema"),
+        (r"aemia", "emia"),
+        (r"^haem", "hem"),
+        (r"^leukaem", "leukem"),
+        (r"^oestr", "estr"),
+        (r"^foetal", "fetal"),
+        (r"tumour", "tumor"),
+        (r"colour", "color"),
+        (r"^fibre", "fiber"),
+        (r"^centre", "center"),
+        (r"^disk", "disc"),
+        (r"ise$", "ize"),
+        (r"isation$", "ization"),
+    )
+)
+_ISE_KEEP = {"wise", "rise", "noise", "raise", "arise", "praise", "ise", "otherwise",
+             "likewise", "exercise", "concise", "precise", "incise", "excise", "premise",
+             "demise", "compromise", "surprise", "franchise", "expertise", "vise", "poise"}
+
+_KEEP_S = ("ss", "us", "is", "ys", "os")
+
+
+def singular(token: str) -> str:
+    """A light, symmetric singulariser (text and terms get the same treatment)."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ae") and len(token) > 5:  # vertebrae, bursae
+        return token[:-1]
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return token[:-2]
+    if token.endswith("s") and not token.endswith(_KEEP_S):
+        return token[:-1]
+    return token
+
+
+def normalise_token(token: str) -> str:
+    """One token's canonical form (see the module docstring)."""
+    t = token.lower().replace("’", "'").replace("ʼ", "'").replace("`", "'")
+    if t.endswith("'s"):
+        t = t[:-2]
+    t = t.replace("'", "")
+    keep_ise = t in _ISE_KEEP
+    for pattern, repl in _SPELLING:
+        if keep_ise and "ise" in pattern.pattern:
+            continue
+        t = pattern.sub(repl, t)
+    return singular(t)
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised form) for each word of ``text``."""
+    return [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def normalise(text: str) -> str:
+    """The normalised, space-joined form of a phrase (the automaton's key)."""
+    return " ".join(t for _, _, t in tokens(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in a text: offsets into that text, end exclusive."""
+
+    start: int
+    end: int
+    text: str
+    iri: str
+    alternatives: tuple[str, ...] = ()  # other classes with the same surface form
+
+
+@dataclass(frozen=True)
+class _Entry:
+    iri: str
+    surface: str
+    is_label: bool
+    case_sensitive: bool
+
+
+def _is_abbreviation(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return 0 < len(surface) <= 5 and all(c.isupper() for c in letters)
+
+
+class Lexicon:
+    """Label/synonym -> class IRI, compiled into one Aho–Corasick automaton."""
+
+    def __init__(self, terms: Iterable[tuple[str, str, bool]]):
+        import ahocorasick
+
+        entries: dict[str, list[_Entry]] = {}
+        for surface, iri, is_label in terms:
+            key = normalise(surface)
+            if not key:
+                continue
+            entries.setdefault(key, []).append(
+                _Entry(iri, surface, is_label, _is_abbreviation(surface.strip()))
+            )
+        self._entries = {k: _rank(v) for k, v in entries.items()}
+        self._automaton = ahocorasick.Automaton()
+        for key in self._entries:
+            self._automaton.add_word(f" {key} ", key)
+        if self._entries:
+            self._automaton.make_automaton()
+
+    @classmethod
+    def from_ontology(cls, onto: Ontology) -> Lexicon:
+        return _lexicon_for(onto)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def lookup(self, phrase: str) -> tuple[str, ...]:
+        """Class IRIs whose label or synonym is exactly ``phrase`` (normalised)."""
+        return tuple(dict.fromkeys(e.iri for e in self._entries.get(normalise(phrase), ())))
+
+    def match(self, text: str) -> list[Match]:
+        """Leftmost-longest, non-overlapping, whole-word matches in ``text``."""
+        toks = tokens(text)
+        if not toks or not self._entries:
+            return []
+        norm = " " + " ".join(t for _, _, t in toks) + " "
+        # character position in ``norm`` of the space before each token -> token index
+        starts: dict[int, int] = {}
+        pos = 0
+        for i, (_, _, t) in enumerate(toks):
+            starts[pos] = i
+            pos += len(t) + 1
+        candidates: list[tuple[int, int, str]] = []  # (first token, last token, key)
+        for end_char, key in self._automaton.iter(norm):
+            begin = end_char - len(key) - 1  # the leading space
+            first = starts[begin]
+            last = first + key.count(" ")
+            candidates.append((first, last, key))
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        out: list[Match] = []
+        next_free = 0
+        for first, last, key in candidates:
+            if first < next_free:
+                continue
+            start, end = toks[first][0], toks[last][1]
+            found = self._resolve(key, text[start:end])
+            if not found:
+                continue
+            out.append(Match(start, end, text[start:end], found[0], found[1:]))
+            next_free = last + 1
+        return out
+
+    def _resolve(self, key: str, original: str) -> tuple[str, ...]:
+        """Class IRIs for a matched key, honouring case-sensitive abbreviations."""
+        iris = [e.iri for e in self._entries[key]
+                if not e.case_sensitive or _same_caps(e.surface, original)]
+        return tuple(dict.fromkeys(iris))
+
+
+def _same_caps(surface: str, original: str) -> bool:
+    letters = [c for c in original if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _rank(entries: list[_Entry]) -> list[_Entry]:
+    """Labels before synonyms, then by IRI: a deterministic preference order."""
+    return sorted(entries, key=lambda e: (not e.is_label, e.iri, e.surface))
+
+
+@lru_cache(maxsize=8)
+def _lexicon_for(onto: Ontology) -> Lexicon:
+    return Lexicon(onto.terms())

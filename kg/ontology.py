@@ -1,0 +1,290 @@
+"""Load the compiled ontology into the lookup tables the extractor needs.
+
+The shipped ontology is ``ontologies/casekg.ttl`` (compiled from the source tables
+by :mod:`kg.ontogen`).  It is parsed once per process with pyoxigraph, which reads
+it in well under a second, and turned into :class:`Ontology`: concepts by IRI,
+their ancestry, per-level anatomy, implied sites and treatment targets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import OntologyError
+from kg.model import Concept, Kind
+from kg.namespaces import KG, OBOINOWL, OWL, RDF, RDFS, SKOS
+
+log = logging.getLogger(__name__)
+
+# Root class -> kind; checked in this order, so a complication is not "just" a finding.
+KIND_ROOTS: tuple[tuple[str, Kind], ...] = (
+    (KG + "ProcedureComplication", Kind.COMPLICATION),
+    (KG + "Finding", Kind.FINDING),
+    (KG + "Procedure", Kind.PROCEDURE),
+    (KG + "AnatomicalEntity", Kind.ANATOMY),
+    (KG + "ImagingModality", Kind.MODALITY),
+)
+
+_SYNONYM_PREDICATES = {
+    SKOS + "altLabel",
+    OBOINOWL + "hasExactSynonym",
+    OBOINOWL + "hasRelatedSynonym",
+    OBOINOWL + "hasNarrowSynonym",
+}
+
+
+def ontology_path() -> Path:
+    """The compiled ontology: inside an installed wheel, else the source tree's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_ontologies" / "casekg.ttl", here.parent / "ontologies" / "casekg.ttl"):
+        if candidate.is_file():
+            return candidate
+    raise OntologyError("the compiled ontology ontologies/casekg.ttl is missing",
+                        hint="run `make ontology`")
+
+
+@dataclass
+class _Raw:
+    """Everything read about one class before it becomes a Concept."""
+
+    labels: list[str] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
+    xrefs: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    part_of: list[str] = field(default_factory=list)
+    level_codes: list[str] = field(default_factory=list)
+    implied_site: list[str] = field(default_factory=list)
+    treatment_for: list[str] = field(default_factory=list)
+    is_class: bool = False
+
+
+_FIELD_OF = {
+    RDFS + "label": "labels",
+    RDFS + "subClassOf": "parents",
+    OBOINOWL + "hasDbXref": "xrefs",
+    KG + "partOf": "part_of",
+    KG + "levelCode": "level_codes",
+    KG + "impliedSite": "implied_site",
+    KG + "treatmentFor": "treatment_for",
+    **{p: "synonyms" for p in _SYNONYM_PREDICATES},
+}
+
+
+def _read_raw(triples: Iterable[tuple[str, str, str, bool]]) -> dict[str, _Raw]:
+    """Group (subject, predicate, object, object_is_iri) triples per class IRI."""
+    raw: dict[str, _Raw] = defaultdict(_Raw)
+    for s, p, o, o_is_iri in triples:
+        if p == RDF + "type" and o == OWL + "Class":
+            raw[s].is_class = True
+            continue
+        name = _FIELD_OF.get(p)
+        if name is None:
+            continue
+        if name in ("parents", "part_of", "implied_site", "treatment_for") and not o_is_iri:
+            continue  # blank-node restrictions and literals are not named links
+        getattr(raw[s], name).append(o)
+    return raw
+
+
+def _pyoxigraph_triples(path: Path) -> Iterator[tuple[str, str, str, bool]]:
+    import pyoxigraph as ox
+
+    fmt = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+           ".owl": ox.RdfFormat.RDF_XML, ".rdf": ox.RdfFormat.RDF_XML}.get(path.suffix.lower())
+    if fmt is None:
+        raise OntologyError(f"{path}: unsupported ontology format {path.suffix!r}")
+    try:
+        with path.open("rb") as fh:
+            for t in ox.parse(fh, format=fmt):
+                if not isinstance(t.subject, ox.NamedNode):
+                    continue
+                o = t.object
+                yield t.subject.value, t.predicate.value, o.value, isinstance(o, ox.NamedNode)
+    except SyntaxError as exc:  # pyoxigraph reports parse errors as SyntaxError
+        raise OntologyError(f"{path}: {exc}") from None
+
+
+class Ontology:
+    """Concepts by IRI plus the indexes extraction asks about."""
+
+    def __init__(self, raw: dict[str, _Raw]):
+        self._parents = {iri: tuple(sorted(set(r.parents))) for iri, r in raw.items()}
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._raw = raw
+        self.concepts: dict[str, Concept] = {}
+        for iri in sorted(raw):
+            r = raw[iri]
+            if not r.labels or not (r.is_class or r.parents):
+                continue
+            self.concepts[iri] = Concept(
+                iri=iri,
+                label=sorted(r.labels)[0],
+                kind=self._kind(iri),
+                synonyms=tuple(sorted(set(r.synonyms) | set(sorted(r.labels)[1:]))),
+                xrefs=tuple(sorted(set(r.xrefs))),
+                parents=self._parents[iri],
+                level_codes=tuple(sorted(set(r.level_codes), key=_level_sort_key)),
+                implied_site=min(r.implied_site) if r.implied_site else None,
+            )
+        self._level_index = self._build_level_index()
+        self._children = self._build_children()
+
+    # -- ancestry -------------------------------------------------------------
+    def ancestors(self, iri: str) -> frozenset[str]:
+        """``iri`` and everything it is an ``rdfs:subClassOf*`` of."""
+        cached = self._ancestors.get(iri)
+        if cached is not None:
+            return cached
+        seen = {iri}
+        stack = [iri]
+        while stack:
+            for parent in self._parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        result = frozenset(seen)
+        self._ancestors[iri] = result
+        return result
+
+    def is_a(self, iri: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(iri)
+
+    def _kind(self, iri: str) -> Kind:
+        anc = self.ancestors(iri)
+        for root, kind in KIND_ROOTS:
+            if root in anc:
+                return kind
+        return Kind.OTHER
+
+    def get(self, iri: str) -> Concept | None:
+        return self.concepts.get(iri)
+
+    def part_of(self, iri: str) -> tuple[str, ...]:
+        """Direct ``kg:partOf`` targets of a class."""
+        raw = self._raw.get(iri)
+        return tuple(sorted(set(raw.part_of))) if raw else ()
+
+    # -- per-level anatomy ----------------------------------------------------
+    def _build_level_index(self) -> dict[tuple[frozenset[str], str], str]:
+        """(level codes, generic ancestor) -> the per-level class, shallowest wins."""
+        index: dict[tuple[frozenset[str], str], str] = {}
+        depth: dict[tuple[frozenset[str], str], int] = {}
+        for iri, concept in self.concepts.items():
+            if not concept.level_codes:
+                continue
+            codes = frozenset(concept.level_codes)
+            n = len(self.ancestors(iri))
+            for anc in self.ancestors(iri):
+                key = (codes, anc)
+                if key not in index or (n, iri) < (depth[key], index[key]):
+                    index[key], depth[key] = iri, n
+        return index
+
+    def level_site(self, level: str, part: str | None = None) -> str | None:
+        """The per-level class for a level code and a generic part.
+
+        ``("L5", None)`` -> ``kg:L5Vertebra``; ``("L5", kg:Pedicle)`` -> ``kg:L5Pedicle``;
+        ``("L4-L5", None)`` -> ``kg:L4L5IntervertebralDisc``.
+        """
+        codes = frozenset(level.split("-"))
+        if part is None:
+            part = KG + ("IntervertebralDisc" if len(codes) > 1 else "Vertebra")
+        for generic in [part, *sorted(self.ancestors(part) - {part})]:
+            found = self._level_index.get((codes, generic))
+            if found and self.get(found) and self.is_a(found, part):
+                return found
+        return None
+
+    # -- finding specialisation ----------------------------------------------
+    def _build_children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = defaultdict(list)
+        for iri, parents in self._parents.items():
+            for parent in parents:
+                children[parent].append(iri)
+        return {k: sorted(v) for k, v in children.items()}
+
+    def descendants(self, iri: str) -> list[str]:
+        """Every class below ``iri`` (not including it), sorted."""
+        seen: set[str] = set()
+        stack = [iri]
+        while stack:
+            for child in self._children.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return sorted(seen)
+
+    def implied_site(self, iri: str) -> str | None:
+        """The site a finding class implies, inherited from its ancestors."""
+        concept = self.get(iri)
+        if concept and concept.implied_site:
+            return concept.implied_site
+        for anc in sorted(self.ancestors(iri), key=lambda a: -len(self.ancestors(a))):
+            c = self.get(anc)
+            if c and c.implied_site:
+                return c.implied_site
+        return None
+
+    def specialise(self, finding: str, site: str) -> str:
+        """The most specific subclass of ``finding`` whose implied site covers ``site``.
+
+        ``(kg:CementLeakage, kg:L5Pedicle)`` -> ``kg:PedicleCementLeakage``.
+        """
+        site_anc = self.ancestors(site)
+        best, best_depth = finding, -1
+        for cand in self.descendants(finding):
+            c = self.get(cand)
+            if c is None or c.implied_site is None or c.implied_site not in site_anc:
+                continue
+            d = len(self.ancestors(cand))
+            if d > best_depth:
+                best, best_depth = cand, d
+        return best
+
+    def treatment_for(self, procedure: str) -> tuple[str, ...]:
+        """Finding classes a procedure class is done to treat (``kg:treatmentFor``, inherited)."""
+        out: set[str] = set()
+        for anc in self.ancestors(procedure):
+            raw = self._raw.get(anc)
+            if raw:
+                out.update(raw.treatment_for)
+        return tuple(sorted(out))
+
+    # -- lexicon input --------------------------------------------------------
+    def terms(self) -> Iterator[tuple[str, str, bool]]:
+        """(surface form, class IRI, is_label) for every label and synonym."""
+        for iri, c in self.concepts.items():
+            yield c.label, iri, True
+            for syn in c.synonyms:
+                yield syn, iri, False
+
+
+def _level_sort_key(code: str) -> tuple[int, int, str]:
+    """C1 < … < C7 < T1 < … < L5 < S1 < … < Co."""
+    if code.startswith("Co"):
+        return (9, 0, code)
+    region = {"C": 0, "T": 1, "L": 2, "S": 3}.get(code[:1], 8)
+    digits = "".join(ch for ch in code[1:] if ch.isdigit())
+    return (region, int(digits) if digits else 0, code)
+
+
+@lru_cache(maxsize=8)
+def _load(paths: tuple[Path, ...]) -> Ontology:
+    raw_triples: list[tuple[str, str, str, bool]] = []
+    for path in paths:
+        if not path.is_file():
+            raise OntologyError(f"{path}: no such ontology file")
+        raw_triples.extend(_pyoxigraph_triples(path))
+    onto = Ontology(_read_raw(raw_triples))
+    log.debug("loaded %d concepts from %s", len(onto.concepts), ", ".join(map(str, paths)))
+    return onto
+
+
+def load_ontology(path: Path | None = None) -> Ontology:
+    """The shipped ontology (or the one at ``path``), loaded once per process."""
+    return _load(((path or ontology_path()).resolve(),))

@@ -1,0 +1,61 @@
+"""The compiled lexicon: normalisation and leftmost-longest matching."""
+
+import pytest
+
+from kg.lexicon import Lexicon, normalise, singular
+from kg.namespaces import KG
+
+
+@pytest.fixture(scope="module")
+def lex(mini_ontology):
+    return Lexicon.from_ontology(mini_ontology)
+
+
+def iris(lex, text):
+    return [(m.text, m.iri.removeprefix(KG)) for m in lex.match(text)]
+
+
+def test_curly_apostrophe_and_possessive(lex):
+    assert iris(lex, "prominent Schmorl’s node at L4") == [("Schmorl’s node", "SchmorlNode")]
+
+
+def test_plural_and_disk_spelling(lex):
+    assert iris(lex, "diffuse posterior disk bulges") == [("disk bulges", "DiscBulge")]
+
+
+def test_british_spelling(lex):
+    assert iris(lex, "a small haematoma") == [("haematoma", "Haematoma")]
+
+
+def test_longest_match_wins(lex):
+    assert iris(lex, "moderate spinal stenosis") == [("spinal stenosis", "SpinalStenosis")]
+
+
+def test_hyphen_is_a_token_break(lex):
+    assert iris(lex, "post-kyphoplasty cement-leak") == [
+        ("kyphoplasty", "Kyphoplasty"), ("cement-leak", "CementLeakage")]
+
+
+def test_whole_words_only(lex):
+    assert iris(lex, "stenosisectomy and CTA") == []
+
+
+def test_abbreviation_needs_capitals(lex):
+    assert iris(lex, "Mr. Smith had an MR") == [("MR", "MagneticResonanceImaging")]
+    assert iris(lex, "the CT showed") == [("CT", "ComputedTomography")]
+
+
+def test_offsets_slice_the_text(lex):
+    text = "Cement leak; then kyphoplasty.\r\nSpinal  stenosis"
+    for m in lex.match(text):
+        assert text[m.start:m.end] == m.text
+
+
+def test_lookup_exact_phrase(lex):
+    assert lex.lookup("Cement Leaks") == (KG + "CementLeakage",)
+
+
+def test_singular():
+    assert [singular(w) for w in ["vertebrae", "processes", "stenosis", "bodies", "status"]] == [
+        "vertebra", "process", "stenosis", "body", "status"]
+    assert normalise("Diskovertebral  changes") == "discovertebral change"
