@@ -1,0 +1,148 @@
+"""The ontology compiler: deterministic output, labels, levels, xref formats, table checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import ontogen
+from kg.errors import OntologyError
+
+SEED_IDS = (
+    "BackPain", "Fracture", "VertebralFracture", "CompressionFracture",
+    "OsteoporoticCompressionFracture", "CompressionDeformity", "Osteopenia", "Osteoporosis",
+    "DegenerativeChange", "FacetArthropathy", "DegenerativeDiscDisease",
+    "TransitionalLumbosacralAnatomy", "Retropulsion", "SurgicalClip", "SchmorlNode", "Scoliosis",
+    "LevoconvexScoliosis", "DextroconvexScoliosis", "SpinalStenosis", "FacetHypertrophy",
+    "LigamentumFlavumBuckling", "LigamentumFlavumHypertrophy", "DiscBulge",
+    "NeurologicalDeficit", "Sciatica", "CementLeakage", "PedicleCementLeakage",
+    "IntrathecalCementLeakage", "EpiduralCementLeakage", "ForaminalCementLeakage",
+    "IntradiscalCementLeakage", "ParavertebralCementLeakage", "VenousCementLeakage",
+    "PulmonaryCementEmbolism", "VertebralAugmentation", "Kyphoplasty", "Vertebroplasty",
+    "BalloonInflation", "CementInjection", "Laminectomy", "Hemilaminectomy", "CementRemoval",
+    "SpinalDecompression", "Radiography", "ComputedTomography", "MagneticResonanceImaging",
+    "Fluoroscopy", "Vertebra", "LumbarVertebra", "VertebralBody", "Pedicle", "Lamina",
+    "Endplate", "SuperiorEndplate", "InferiorEndplate", "IntervertebralDisc",
+    "DiscovertebralJunction", "FacetJoint", "LigamentumFlavum", "SpinalCanal", "EpiduralSpace",
+    "IntrathecalSpace", "NeuralForamen", "NerveRoot", "SpinalCord", "CervicalSpine",
+    "ThoracicSpine", "LumbarSpine", "Sacrum", "LumbosacralJunction", "Gallbladder",
+)
+
+
+@pytest.fixture(scope="module")
+def classes() -> dict[str, ontogen.OntoClass]:
+    return ontogen.build_classes()
+
+
+def test_two_turtle_runs_give_identical_bytes(classes):
+    again = ontogen.build_classes()
+    assert ontogen.to_turtle(classes) == ontogen.to_turtle(again)
+
+
+def test_two_owl_runs_give_identical_bytes(classes, tmp_path: Path):
+    ontogen.to_owl(classes, tmp_path / "a.owl")
+    ontogen.to_owl(ontogen.build_classes(), tmp_path / "b.owl")
+    assert (tmp_path / "a.owl").read_bytes() == (tmp_path / "b.owl").read_bytes()
+
+
+def test_shipped_ttl_is_up_to_date(classes):
+    shipped = (ontogen.ONTO_DIR / "casekg.ttl").read_text(encoding="utf-8")
+    assert shipped == ontogen.to_turtle(classes), "run `make ontology`"
+
+
+def test_every_class_has_a_label(classes):
+    assert all(c.label.strip() for c in classes.values())
+
+
+def test_seed_concepts_exist(classes):
+    assert [i for i in SEED_IDS if i not in classes] == []
+
+
+def test_every_per_level_class_has_level_code_and_part_of(classes):
+    generated = [c for c in classes.values() if c.generated and not c.id.startswith("Rib")]
+    assert len(generated) > 400
+    assert [c.id for c in generated if not c.level_codes or not c.part_of] == []
+
+
+def test_l5_pedicle_is_generated_as_the_contract_says(classes):
+    ped = classes["L5Pedicle"]
+    assert ped.parents == ["Pedicle"]
+    assert ped.part_of == ["L5Vertebra"]
+    assert ped.level_codes == ["L5"]
+    assert classes["L5Vertebra"].part_of == ["LumbarSpine"]
+
+
+def test_disc_carries_both_level_codes(classes):
+    assert classes["L4L5IntervertebralDisc"].level_codes == ["L4", "L5"]
+    assert "L4-5 disc" in classes["L4L5IntervertebralDisc"].synonyms
+    assert set(classes["L5S1IntervertebralDisc"].level_codes) == {"L5", "S1"}
+
+
+def test_atlas_axis_and_dens(classes):
+    assert "atlas" in classes["C1Vertebra"].synonyms
+    assert "axis" in classes["C2Vertebra"].synonyms
+    assert "odontoid process" in classes["C2Dens"].synonyms
+    assert "C1VertebralBody" not in classes  # the atlas has no body
+
+
+@pytest.mark.parametrize("xref,ok", [
+    ("UMLS:C0004604", True), ("UMLS:C000460", False), ("RADLEX:RID7741", True),
+    ("RADLEX:7741", False), ("SNOMEDCT:49668003", True), ("SNOMEDCT:4966x003", False),
+    ("FMA:13076", True), ("UBERON:0004621", True), ("UBERON:462", False), ("FOO:1", False),
+])
+def test_xref_format_check(xref, ok):
+    assert ontogen.check_xref(xref) is ok
+
+
+def test_no_shipped_xref_fails_the_format_check(classes):
+    bad = [(c.id, x) for c in classes.values() for x in c.xrefs if not ontogen.check_xref(x)]
+    assert bad == []
+
+
+def test_every_concept_is_under_exactly_one_branch(classes):
+    for cid in classes:
+        if cid not in ontogen.NON_CONCEPTS:
+            assert len(ontogen.branches_of(cid, classes)) == 1, cid
+
+
+def _copy_src(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(ontogen.SRC_DIR, src)
+    return src
+
+
+def test_unknown_parent_is_an_ontology_error(tmp_path: Path):
+    src = _copy_src(tmp_path)
+    with (src / "findings.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("Oddity\toddity\tNoSuchClass\t\t\t\t\t\t\t\n")
+    with pytest.raises(OntologyError, match="NoSuchClass"):
+        ontogen.build_classes(src)
+
+
+def test_malformed_xref_is_an_ontology_error(tmp_path: Path):
+    src = _copy_src(tmp_path)
+    with (src / "findings.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("Oddity\toddity\tFinding\t\tUMLS:123\tsomewhere\t\t\t\t\n")
+    with pytest.raises(OntologyError, match="malformed xref"):
+        ontogen.build_classes(src)
+
+
+def test_concept_under_two_branches_is_an_ontology_error(tmp_path: Path):
+    src = _copy_src(tmp_path)
+    with (src / "findings.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("Oddity\toddity\tFinding|Procedure\t\t\t\t\t\t\t\n")
+    with pytest.raises(OntologyError, match="exactly one"):
+        ontogen.build_classes(src)
+
+
+def test_turtle_parses_and_states_plain_part_of(classes):
+    rdflib = pytest.importorskip("rdflib")
+    g = rdflib.Graph().parse(data=ontogen.to_turtle(classes), format="turtle")
+    kg = rdflib.Namespace(ontogen.KG)
+    assert (kg.L5Pedicle, kg.partOf, kg.L5Vertebra) in g
+    assert (kg.L5Pedicle, rdflib.RDFS.subClassOf, kg.Pedicle) in g
+    assert (kg.partOf, rdflib.RDF.type, rdflib.OWL.TransitiveProperty) in g
+    assert (kg.Present, rdflib.RDF.type, kg.AssertionValue) in g
+    assert (kg.IntrathecalCementLeakage, kg.impliedSite, kg.IntrathecalSpace) in g
