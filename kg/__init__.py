@@ -1,1 +1,3 @@
 """CaseKG: case reports to an RDF knowledge graph."""
+
+__version__ = "0.1.0"

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
+from kg.namespaces import KG
 from kg.ontology import Ontology
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*", re.UNICODE)
@@ -195,10 +195,13 @@ def _same_caps(surface: str, original: str) -> bool:
 
 
 def _rank(entries: list[_Entry]) -> list[_Entry]:
-    """Labels before synonyms, then by IRI: a deterministic preference order."""
-    return sorted(entries, key=lambda e: (not e.is_label, e.iri, e.surface))
+    """Our classes first (users' own become alternatives), labels before synonyms, then IRI."""
+    return sorted(entries, key=lambda e: (not e.iri.startswith(KG), not e.is_label, e.iri,
+                                          e.surface))
 
 
-@lru_cache(maxsize=8)
 def _lexicon_for(onto: Ontology) -> Lexicon:
-    return Lexicon(onto.terms())
+    """The ontology's lexicon, built once and kept on the ontology (and in its cache)."""
+    if onto.lexicon is None:
+        onto.lexicon = Lexicon(onto.terms())
+    return onto.lexicon

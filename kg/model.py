@@ -135,6 +135,7 @@ class Finding:
     size: str | None = None  # "2.3 cm"
     modality: str | None = None  # an ImagingModality class IRI
     historical: bool = False
+    also_types: tuple[str, ...] = ()  # classes of users' own ontologies matching the same words
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Procedure:
     laterality: Laterality | None = None
     planned: bool = False
     historical: bool = False
+    also_types: tuple[str, ...] = ()  # classes of users' own ontologies matching the same words
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,17 @@ their ancestry, per-level anatomy, implied sites and treatment targets.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kg import __version__
 from kg.errors import OntologyError
 from kg.model import Concept, Kind
 from kg.namespaces import KG, OBOINOWL, OWL, RDF, RDFS, SKOS
@@ -110,9 +114,15 @@ def _pyoxigraph_triples(path: Path) -> Iterator[tuple[str, str, str, bool]]:
 
 
 class Ontology:
-    """Concepts by IRI plus the indexes extraction asks about."""
+    """Concepts by IRI plus the indexes extraction asks about.
 
-    def __init__(self, raw: dict[str, _Raw]):
+    ``default_kind`` gives the kind of classes outside our hierarchy (a user's
+    own ontology): by IRI, for the classes that ontology file defined.
+    """
+
+    def __init__(self, raw: dict[str, _Raw], default_kind: dict[str, Kind] | None = None):
+        self._default_kind = default_kind or {}
+        self.lexicon = None  # the compiled kg.lexicon.Lexicon, built on first use
         self._parents = {iri: tuple(sorted(set(r.parents))) for iri, r in raw.items()}
         self._ancestors: dict[str, frozenset[str]] = {}
         self._raw = raw
@@ -159,7 +169,7 @@ class Ontology:
         for root, kind in KIND_ROOTS:
             if root in anc:
                 return kind
-        return Kind.OTHER
+        return self._default_kind.get(iri, Kind.OTHER)
 
     def get(self, iri: str) -> Concept | None:
         return self.concepts.get(iri)
@@ -257,8 +267,14 @@ class Ontology:
 
     # -- lexicon input --------------------------------------------------------
     def terms(self) -> Iterator[tuple[str, str, bool]]:
-        """(surface form, class IRI, is_label) for every label and synonym."""
+        """(surface form, class IRI, is_label) for every label and synonym.
+
+        Classes of kind OTHER (ontology plumbing, users' classes of no known
+        kind) are left out: the extractor could do nothing with them.
+        """
         for iri, c in self.concepts.items():
+            if c.kind is Kind.OTHER:
+                continue
             yield c.label, iri, True
             for syn in c.synonyms:
                 yield syn, iri, False
@@ -273,18 +289,96 @@ def _level_sort_key(code: str) -> tuple[int, int, str]:
     return (region, int(digits) if digits else 0, code)
 
 
+def _triples(path: Path) -> Iterator[tuple[str, str, str, bool]]:
+    if not path.is_file():
+        raise OntologyError(f"{path}: no such ontology file")
+    if path.suffix.lower() == ".obo":
+        from kg.obo import parse_obo
+
+        return parse_obo(path)
+    return _pyoxigraph_triples(path)
+
+
+# Root classes of common OBO ontologies -> the kind their descendants are.
+KNOWN_ROOTS: dict[str, Kind] = {
+    "http://purl.obolibrary.org/obo/UBERON_0001062": Kind.ANATOMY,  # anatomical entity
+    "http://purl.obolibrary.org/obo/FMA_62955": Kind.ANATOMY,  # anatomical entity
+    "http://purl.obolibrary.org/obo/HP_0000118": Kind.FINDING,  # phenotypic abnormality
+    "http://purl.obolibrary.org/obo/MONDO_0000001": Kind.FINDING,  # disease
+}
+
+
+def _user_kinds(raw: dict[str, _Raw], user_iris: set[str], default: Kind) -> dict[str, Kind]:
+    """A kind for each class of a user's ontology: by a known root, else ``default``."""
+    probe = Ontology(raw)
+    kinds: dict[str, Kind] = {}
+    for iri in user_iris:
+        anc = probe.ancestors(iri)
+        kinds[iri] = next((k for root, k in KNOWN_ROOTS.items() if root in anc), default)
+    return kinds
+
+
+def _cache_file(paths: tuple[Path, ...], user_kind: Kind) -> Path:
+    """Where the compiled ontology + lexicon of these exact files is kept."""
+    digest = hashlib.sha256(f"{__version__}|{user_kind.value}".encode())
+    for path in paths:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    root = Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "casekg")
+    return root / f"ontology-{digest.hexdigest()[:24]}.pickle"
+
+
 @lru_cache(maxsize=8)
-def _load(paths: tuple[Path, ...]) -> Ontology:
-    raw_triples: list[tuple[str, str, str, bool]] = []
+def _load(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
+    """Load, using the on-disk cache when users' ontologies are involved (they can be big)."""
+    if len(paths) == 1:
+        return _compile(paths, user_kind)
     for path in paths:
         if not path.is_file():
             raise OntologyError(f"{path}: no such ontology file")
-        raw_triples.extend(_pyoxigraph_triples(path))
-    onto = Ontology(_read_raw(raw_triples))
+    cache = _cache_file(paths, user_kind)
+    try:
+        with cache.open("rb") as fh:
+            onto = pickle.load(fh)
+        log.debug("ontology cache hit: %s", cache)
+        return onto
+    except (OSError, pickle.PickleError, EOFError, AttributeError):
+        pass
+    onto = _compile(paths, user_kind)
+    from kg.lexicon import Lexicon
+
+    Lexicon.from_ontology(onto)  # compile the automaton now so it is cached too
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(onto, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError as exc:  # a read-only home is no reason to fail
+        log.warning("could not write the ontology cache %s: %s", cache, exc)
+    return onto
+
+
+def _compile(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
+    raw_triples: list[tuple[str, str, str, bool]] = list(_triples(paths[0]))
+    user_iris: set[str] = set()
+    for path in paths[1:]:
+        extra = list(_triples(path))
+        user_iris.update(s for s, *_ in extra)
+        raw_triples.extend(extra)
+    raw = _read_raw(raw_triples)
+    kinds = _user_kinds(raw, user_iris, user_kind) if user_iris else None
+    onto = Ontology(raw, kinds)
     log.debug("loaded %d concepts from %s", len(onto.concepts), ", ".join(map(str, paths)))
     return onto
 
 
-def load_ontology(path: Path | None = None) -> Ontology:
-    """The shipped ontology (or the one at ``path``), loaded once per process."""
-    return _load(((path or ontology_path()).resolve(),))
+def load_ontology(path: Path | None = None, extra: tuple[Path, ...] | list[Path] = (),
+                  user_kind: Kind = Kind.FINDING) -> Ontology:
+    """The shipped ontology (or the one at ``path``) plus users' own, loaded once per process.
+
+    ``extra`` files (OWL/RDF-XML, Turtle, N-Triples, OBO) add their labels and
+    synonyms; their classes are of the kind their known root says (Uberon's
+    anatomical entity -> anatomy, HPO/MONDO -> finding), else ``user_kind``.
+    """
+    paths = ((path or ontology_path()).resolve(), *(Path(p).resolve() for p in extra))
+    return _load(paths, user_kind)
