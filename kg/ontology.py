@@ -270,10 +270,12 @@ class Ontology:
         """(surface form, class IRI, is_label) for every label and synonym.
 
         Classes of kind OTHER (ontology plumbing, users' classes of no known
-        kind) are left out: the extractor could do nothing with them.
+        kind) and the root classes ("finding", "procedure") are left out: the
+        extractor could do nothing useful with them.
         """
+        roots = {root for root, _ in KIND_ROOTS}
         for iri, c in self.concepts.items():
-            if c.kind is Kind.OTHER:
+            if c.kind is Kind.OTHER or iri in roots:
                 continue
             yield c.label, iri, True
             for syn in c.synonyms:
