@@ -1,0 +1,259 @@
+"""Clinical context of a mention: assertion, history, plans, experiencer, laterality,
+severity and size.
+
+Assertion follows ConText (Harkema et al., J Biomed Inform 2009): trigger phrases
+from ``kg/rules/context.json`` modify the targets in their scope; a forward trigger's
+scope runs to the end of its clause or to a terminator ("but", "however", "which"
+...), a backward trigger's scope runs back to the start of its clause.  The nearest
+assertion trigger decides (NEGATED -> Absent, POSSIBLE -> Possible, AFFIRMED, e.g.
+"consistent with" -> Present); pseudo-triggers ("no change") block the shorter
+trigger inside them.  Laterality, severity and size words bind to the nearest
+mention in the same noun phrase (``kg/rules/modifiers.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract import rules
+from kg.model import Assertion, Laterality, Severity
+
+_ASSERTIONS = {"NEGATED": Assertion.ABSENT, "POSSIBLE": Assertion.POSSIBLE,
+               "AFFIRMED": Assertion.PRESENT}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    category: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the triggers around one target say about it."""
+
+    assertion: Assertion = Assertion.PRESENT
+    historical: bool = False
+    planned: bool = False
+    family: bool = False
+    trigger: Trigger | None = None  # the trigger that decided the assertion
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """A laterality, severity or size phrase at text[start:end]."""
+
+    start: int
+    end: int
+    value: str  # a Laterality/Severity value, or the size text
+    post: bool = False  # a postmodifier ("on the left") binds backwards
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    triggers: re.Pattern[str]
+    meta: dict[str, tuple[str, str]]
+    lat_pre: re.Pattern[str]
+    lat_post: re.Pattern[str]
+    lat_map: dict[str, str]
+    severity: re.Pattern[str]
+    sev_map: dict[str, str]
+    sev_window: int
+    size: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    ctx = rules.load("context")
+    meta = {}
+    for t in ctx["triggers"]:
+        meta[_key(t["phrase"])] = (t["category"], t["direction"])
+    mods = rules.load("modifiers")
+    lat_map = {_key(k): v for k, v in mods["laterality"].items()}
+    multi = [k for k in mods["laterality"] if len(k) > 1]
+    single = [k.upper() for k in mods["laterality"] if len(k) == 1]
+    lat_pre = rules.compile_regex(
+        r"(?<![\w/-])(?:" + "|".join(re.escape(k).replace(r"\ ", r"[\s-]+")
+                                    for k in sorted(multi, key=len, reverse=True))
+        + r")(?![\w/])|(?<![\w/.-])(?<!\d )(?:" + "|".join(single) + r")(?=\s+[A-Za-z])(?![\w/])",
+        "modifiers.json", 0)
+    lat_post = rules.phrase_regex(mods["laterality_postmodifiers"], "modifiers.json")
+    sev_map = {_key(k): v for k, v in mods["severity"].items()}
+    units = "|".join(re.escape(u) for u in mods["size_units"])
+    size = rules.compile_regex(
+        r"(?<![\w.])\d+(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*(?:" + units + r")(?![\w])",
+        "modifiers.json")
+    return _Compiled(
+        triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
+        meta=meta,
+        lat_pre=_case_insensitive_multi(lat_pre),
+        lat_post=lat_post,
+        lat_map=lat_map,
+        severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
+        sev_map=sev_map,
+        sev_window=int(mods.get("severity_window_words", 6)),
+        size=size,
+    )
+
+
+def _case_insensitive_multi(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Multi-letter laterality words in any case; single letters stay capitals only."""
+    src = pattern.pattern
+    head, sep, tail = src.partition("|(?<![\\w/.-])(?<!\\d )")
+    return re.compile("(?i:" + head + ")" + sep + tail)
+
+
+def _key(phrase: str) -> str:
+    return re.sub(r"[\s-]+", " ", phrase.strip().lower())
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Every context trigger in ``text`` (longest at each position), in order."""
+    c = _compiled()
+    out = []
+    for m in c.triggers.finditer(text):
+        cat, direction = c.meta.get(_key(m.group()), ("PSEUDO", "forward"))
+        out.append(Trigger(m.start(), m.end(), cat, direction))
+    return out
+
+
+def _terminated(triggers: list[Trigger], a: int, b: int) -> bool:
+    return any(t.category == "TERMINATE" and a <= t.start and t.end <= b for t in triggers)
+
+
+def _applies(t: Trigger, start: int, end: int, clause: tuple[int, int],
+             triggers: list[Trigger]) -> bool:
+    if t.start < clause[0] or t.end > clause[1]:
+        return False
+    forward = t.direction in ("forward", "bidirectional")
+    backward = t.direction in ("backward", "bidirectional")
+    if forward and t.end <= start and not _terminated(triggers, t.end, start):
+        return True
+    return backward and t.start >= end and not _terminated(triggers, end, t.start)
+
+
+def context_for(start: int, end: int, clause: tuple[int, int],
+                triggers: list[Trigger]) -> Context:
+    """The context of the target text[start:end] inside ``clause`` (offsets)."""
+    best: Trigger | None = None
+    best_dist = 1 << 30
+    historical = planned = family = False
+    for t in triggers:
+        if t.category in ("PSEUDO", "TERMINATE") or not _applies(t, start, end, clause, triggers):
+            continue
+        if t.category in _ASSERTIONS:
+            dist = start - t.end if t.end <= start else t.start - end
+            if dist < best_dist:
+                best, best_dist = t, dist
+        elif t.category == "HISTORICAL":
+            historical = True
+        elif t.category == "PLANNED":
+            planned = True
+        elif t.category == "FAMILY":
+            family = True
+    assertion = _ASSERTIONS[best.category] if best else Assertion.PRESENT
+    return Context(assertion, historical, planned, family, best)
+
+
+# ---------------------------------------------------------------- modifiers
+
+
+def find_laterality(text: str) -> list[Modifier]:
+    """Laterality words, as premodifiers ("left pedicle") or postmodifiers ("on the left")."""
+    c = _compiled()
+    post = [Modifier(m.start(), m.end(), _lat_value(m.group(), c), True)
+            for m in c.lat_post.finditer(text)]
+    taken = [(p.start, p.end) for p in post]
+    pre = [Modifier(m.start(), m.end(), _lat_value(m.group(), c))
+           for m in c.lat_pre.finditer(text)
+           if not any(a <= m.start() < b for a, b in taken)]
+    return sorted(post + pre, key=lambda x: x.start)
+
+
+def _lat_value(phrase: str, c: _Compiled) -> str:
+    key = _key(phrase)
+    for word, value in c.lat_map.items():
+        if key == word:
+            return value
+    words = key.split()
+    for w in reversed(words):
+        if w in c.lat_map:
+            return c.lat_map[w]
+        if w.rstrip("-sided") in c.lat_map:
+            return c.lat_map[w.rstrip("-sided")]
+    return Laterality.BILATERAL.value if "both" in key or "bilateral" in key else (
+        Laterality.LEFT.value if "left" in key else Laterality.RIGHT.value)
+
+
+def find_severity(text: str) -> list[Modifier]:
+    c = _compiled()
+    return [Modifier(m.start(), m.end(), c.sev_map[_key(m.group())])
+            for m in c.severity.finditer(text) if _key(m.group()) in c.sev_map]
+
+
+def find_sizes(text: str) -> list[Modifier]:
+    return [Modifier(m.start(), m.end(), m.group()) for m in _compiled().size.finditer(text)]
+
+
+_WORD = re.compile(r"[A-Za-z0-9'’]+")
+_NP_BREAK = re.compile(
+    r"[,;:.()]|\b(?:of|in|at|into|with|without|from|to|for|on|by|is|are|was|were|has|have|"
+    r"had|and|or|but|which|that|after|before|following|secondary|due)\b", re.IGNORECASE)
+
+
+def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
+                     allow_coordination: bool = False) -> bool:
+    """Whether text[a:b] (between a modifier and its head) stays inside one noun phrase."""
+    gap = text[a:b]
+    if len(_WORD.findall(gap)) > max_words:
+        return False
+    if allow_coordination:
+        gap = re.sub(r"\b(?:and|or)\b|,", " ", gap)
+    return not _NP_BREAK.search(gap)
+
+
+def bind_premodifiers(mods: list[Modifier], heads: list[tuple[int, int]], text: str,
+                      max_words: int = 4) -> dict[int, list[Modifier]]:
+    """Modifier -> the next head in its noun phrase; returns head index -> modifiers.
+
+    Coordinated modifiers ("right and left pedicles") all bind to the head.
+    """
+    starts = [h[0] for h in heads]
+    out: dict[int, list[Modifier]] = {}
+    for mod in mods:
+        if mod.post:
+            continue
+        i = bisect_left(starts, mod.end)
+        if i < len(heads) and same_noun_phrase(text, mod.end, heads[i][0], max_words,
+                                               allow_coordination=True):
+            out.setdefault(i, []).append(mod)
+    return out
+
+
+def bind_postmodifiers(mods: list[Modifier], heads: list[tuple[int, int]],
+                       clauses: list[tuple[int, int]]) -> dict[int, list[Modifier]]:
+    """Postmodifiers ("on the left") -> the nearest head before them in the same clause."""
+    out: dict[int, list[Modifier]] = {}
+    for mod in mods:
+        if not mod.post:
+            continue
+        clause = next((c for c in clauses if c[0] <= mod.start < c[1]), None)
+        best = None
+        for i, (s, e) in enumerate(heads):
+            if e <= mod.start and (clause is None or s >= clause[0]):
+                best = i
+        if best is not None:
+            out.setdefault(best, []).append(mod)
+    return out
+
+
+def severity_value(value: str) -> Severity:
+    return Severity(value)

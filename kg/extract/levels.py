@@ -1,0 +1,223 @@
+"""Vertebral levels in text: "L5", "L4-5", "L4/5", "T12 through L2", "C1 ring", "dens".
+
+:func:`find_levels` returns :class:`LevelMention`s with canonical codes
+("C1".."C7", "T1".."T12", "L1".."L5", "S1".."S5", "Co"; a disc/interspace as
+"L4-L5").  Two adjacent levels joined by a hyphen or slash ("L4-5", "L5-S1") are
+the disc between them; a non-adjacent pair ("T12-L2") or a pair joined by
+"through"/"to" is a range and expands to every vertebra in it.  Tokens that only
+look like levels (T1/T2-weighted, "T2 hyperintense", S1/S2 heart sounds, TNM
+stages, "L1 norm") are dropped by the exclusions in ``kg/rules/levels.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract import rules
+
+ORDER: tuple[str, ...] = (
+    tuple(f"C{i}" for i in range(1, 8))
+    + tuple(f"T{i}" for i in range(1, 13))
+    + tuple(f"L{i}" for i in range(1, 6))
+    + tuple(f"S{i}" for i in range(1, 6))
+    + ("Co",)
+)
+_INDEX = {code: i for i, code in enumerate(ORDER)}
+
+
+@dataclass(frozen=True)
+class LevelMention:
+    """A level (or several) named at text[start:end]."""
+
+    start: int
+    end: int
+    text: str
+    codes: tuple[str, ...]  # vertebra codes or disc codes ("L4-L5"), in spinal order
+    anaphora: int | None = None  # for "this level"/"the level above": offset to resolve
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    name: str
+    letters: str
+    numbers: frozenset[int]
+    after: re.Pattern[str] | None
+    before: re.Pattern[str] | None
+    window: re.Pattern[str] | None
+    all_: bool = False
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    token: re.Pattern[str]
+    words: re.Pattern[str]
+    words_map: dict[str, tuple[str, ...]]
+    axis: re.Pattern[str]
+    axis_near: re.Pattern[str]
+    ordinal: re.Pattern[str]
+    ordinals: dict[str, int]
+    regions: dict[str, str]
+    range_nouns: re.Pattern[str]
+    exclusions: tuple[_Exclusion, ...]
+    anaphora: tuple[tuple[re.Pattern[str], int], ...]
+    maxima: dict[str, int]
+    range_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    data = rules.load("levels")
+    src = "levels.json"
+    range_words = "|".join(re.escape(w) for w in data["range_words"])
+    token = rules.compile_regex(
+        r"(?<![A-Za-z0-9])(?P<l1>[CTLS])[- ]?(?P<n1>\d{1,2})"
+        r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?:" + range_words + r")(?=\s))\s*"
+        r"(?:(?P<l2>[CTLS])[- ]?)?(?P<n2>\d{1,2})(?![A-Za-z0-9]))?"
+        r"(?P<glued>(?<=L5)S1)?(?![A-Za-z0-9])",
+        src,
+    )
+    words_map = {k.lower(): tuple(v) for k, v in data["words"].items()}
+    words = rules.phrase_regex(list(words_map), src)
+    ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
+    regions = {k.lower(): v for k, v in data["regions"].items()}
+    ordinal = rules.compile_regex(
+        r"\b(?P<ord>" + "|".join(ordinals) + r")\s+(?P<reg>" + "|".join(regions)
+        + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b", src)
+    exclusions = tuple(
+        _Exclusion(
+            name=e["name"],
+            letters=e["letters"].upper(),
+            numbers=frozenset(e["numbers"]),
+            after=rules.compile_regex(e["after"], src) if e.get("after") else None,
+            before=rules.compile_regex(e["before"], src) if e.get("before") else None,
+            window=rules.compile_regex(e["window"], src) if e.get("window") else None,
+            all_=e.get("mode", "any") == "all",
+        )
+        for e in data["exclusions"]
+    )
+    anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]))
+                     for a in data["anaphora"])
+    return _Compiled(
+        token=token, words=words, words_map=words_map,
+        axis=rules.compile_regex(data["axis_word"]["pattern"], src),
+        axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
+        ordinal=ordinal, ordinals=ordinals, regions=regions,
+        range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
+        exclusions=exclusions, anaphora=anaphora,
+        maxima={k: int(v) for k, v in data["max"].items()},
+        range_words=frozenset(w.lower() for w in data["range_words"]),
+    )
+
+
+def _code(letter: str, number: int, maxima: dict[str, int]) -> str | None:
+    letter = letter.upper()
+    return f"{letter}{number}" if 1 <= number <= maxima.get(letter, 0) else None
+
+
+def _excluded(text: str, start: int, end: int, letter: str, number: int, c: _Compiled) -> bool:
+    for ex in c.exclusions:
+        if ex.letters and letter.upper() not in ex.letters:
+            continue
+        if ex.numbers and number not in ex.numbers:
+            continue
+        hits = []
+        if ex.after:
+            hits.append(bool(ex.after.search(text[end : end + 40])))
+        if ex.before:
+            hits.append(bool(ex.before.search(text[max(0, start - 30) : start])))
+        if ex.window:
+            hits.append(bool(ex.window.search(text[max(0, start - 40) : end + 40])))
+        if hits and (all(hits) if ex.all_ else any(hits)):
+            return True
+    return False
+
+
+def expand(first: str, last: str) -> tuple[str, ...]:
+    """Every vertebra from ``first`` to ``last`` inclusive, in spinal order."""
+    a, b = sorted((_INDEX[first], _INDEX[last]))
+    return ORDER[a : b + 1]
+
+
+def disc_code(upper: str, lower: str) -> str:
+    """Canonical code of the disc between two adjacent vertebrae: "L4-L5"."""
+    a, b = sorted((upper, lower), key=_INDEX.__getitem__)
+    return f"{a}-{b}"
+
+
+def neighbour(code: str, offset: int) -> str | None:
+    """The vertebra ``offset`` levels below (positive) or above (negative) ``code``."""
+    code = code.split("-")[0 if offset < 0 else -1]
+    i = _INDEX.get(code)
+    if i is None or not 0 <= i + offset < len(ORDER):
+        return None
+    return ORDER[i + offset]
+
+
+def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] | None:
+    first = _code(m["l1"], int(m["n1"]), c.maxima)
+    if first is None:
+        return None
+    if m["glued"]:
+        return ("L5-S1",)
+    if m["n2"] is None:
+        return (first,)
+    second = _code(m["l2"] or m["l1"], int(m["n2"]), c.maxima)
+    if second is None or second == first:
+        return (first,)
+    sep = m["sep"].lower()
+    adjacent = abs(_INDEX[first] - _INDEX[second]) == 1
+    as_range = sep in c.range_words or not adjacent or bool(c.range_nouns.match(text[m.end():]))
+    return expand(first, second) if as_range else (disc_code(first, second),)
+
+
+def find_levels(text: str) -> list[LevelMention]:
+    """Every vertebral level named in ``text``, in text order (anaphora included)."""
+    c = _compiled()
+    found: list[LevelMention] = []
+    for m in c.token.finditer(text):
+        number = int(m["n1"])
+        if _excluded(text, m.start(), m.end("n1"), m["l1"], number, c):
+            continue
+        codes = _token_codes(m, text, c)
+        if codes:
+            end = m.end()
+            if m["n2"] is not None and len(codes) == 1 and "-" not in codes[0]:
+                end = m.end("n1")  # the second half was not a level: keep only the first
+            found.append(LevelMention(m.start(), end, text[m.start():end], codes))
+    for m in c.words.finditer(text):
+        found.append(LevelMention(m.start(), m.end(), m.group(), c.words_map[m.group().lower()]))
+    for m in c.axis.finditer(text):
+        if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
+            found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
+    for m in c.ordinal.finditer(text):
+        code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
+        if code:
+            found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))
+    for pattern, offset in c.anaphora:
+        for m in pattern.finditer(text):
+            found.append(LevelMention(m.start(), m.end(), m.group(), (), anaphora=offset))
+    return _drop_overlaps(found)
+
+
+def _drop_overlaps(found: list[LevelMention]) -> list[LevelMention]:
+    found.sort(key=lambda lm: (lm.start, -(lm.end - lm.start)))
+    out: list[LevelMention] = []
+    for lm in found:
+        if out and lm.start < out[-1].end:
+            continue
+        out.append(lm)
+    return out
+
+
+def resolve_anaphora(mention: LevelMention, last: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes an anaphoric mention refers to, given the last level(s) named before it."""
+    if mention.anaphora is None:
+        return mention.codes
+    if not last:
+        return ()
+    if mention.anaphora == 0:
+        return last
+    code = neighbour(last[0] if mention.anaphora < 0 else last[-1], mention.anaphora)
+    return (code,) if code else ()

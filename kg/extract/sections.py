@@ -1,0 +1,156 @@
+"""Sections of a case: the reader's headed fields plus headings inside the text.
+
+A heading decides how its mentions count (``kg/rules/sections.json``): its
+*kind* (patient, differential, discussion, method, diagnosis), the imaging
+*modality* it names ("Plain Radiograph (pre-procedure):" -> kg:Radiography) and
+its *timing* relative to the index procedure ("(pre-procedure)" -> before).
+Inline headings such as "CT (post-procedure):" or "• CXR:" split the reader's
+sections; each piece inherits the kind of the field it sits in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from kg.extract import rules
+from kg.model import CaseText, Kind
+
+PATIENT = "patient"
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """A headed stretch of text and what its heading says."""
+
+    name: str | None
+    start: int
+    end: int
+    kind: str = PATIENT
+    modality: str | None = None  # an ImagingModality class IRI
+    timing: str | None = None  # "before" | "after" (the index procedure)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    heading: re.Pattern[str]
+    kinds: dict[str, str]
+    known: frozenset[str]
+    timing: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = rules.load("sections")
+    timing = tuple((rules.phrase_regex(words, "sections.json"), when)
+                   for when, words in data["timing"].items())
+    return _Rules(
+        heading=rules.compile_regex(data["heading_pattern"], "sections.json", re.MULTILINE),
+        kinds={k.lower(): v for k, v in data["kinds"].items()},
+        known=frozenset(h.lower() for h in data["known_headings"]),
+        timing=timing,
+    )
+
+
+def timing_of(phrase: str) -> str | None:
+    """'before' or 'after' if a heading phrase states its timing, else None."""
+    for pattern, when in _rules().timing:
+        if pattern.search(phrase):
+            return when
+    return None
+
+
+def _describe(name: str, lex, onto) -> tuple[str, str | None, str | None]:
+    """(kind, modality IRI, timing) of a heading such as 'CT (post-procedure)'."""
+    base = re.sub(r"\(.*?\)", " ", name).strip().lower()
+    kind = _rules().kinds.get(base, PATIENT)
+    modality = None
+    for m in lex.match(name):
+        concept = onto.get(m.iri)
+        if concept is not None and concept.kind is Kind.MODALITY:
+            modality = m.iri
+            break
+    return kind, modality, timing_of(name)
+
+
+def _inline_headings(text: str, lex, onto) -> list[tuple[int, str]]:
+    """(offset, name) of headings inside the text that name a section or a modality."""
+    out = []
+    r = _rules()
+    for m in r.heading.finditer(text):
+        name = m["name"].strip()
+        full = text[m.start("name"): m.end("qual") + 1] if m["qual"] else name
+        known = name.lower() in r.known
+        if not known:
+            kind, modality, _ = _describe(name, lex, onto)
+            if modality is None:
+                continue
+        out.append((m.start("name"), full.strip()))
+    return out
+
+
+def find_sections(case: CaseText, lex, onto) -> list[SectionInfo]:
+    """Non-overlapping sections covering the headed parts of ``case.text``, in order."""
+    base = sorted(case.sections, key=lambda s: s.start)
+    fields: list[SectionInfo] = []
+    for sec in base:
+        kind, modality, timing = _describe(sec.name, lex, onto)
+        fields.append(SectionInfo(sec.name, sec.start, sec.end, kind, modality, timing))
+    starts = {f.start for f in fields}
+    inline = [(o, n) for o, n in _inline_headings(case.text, lex, onto)
+              if not any(abs(o - s) <= 2 for s in starts)]
+    if not inline:
+        return fields
+    cuts = sorted({o for o, _ in inline} | starts)
+    out: list[SectionInfo] = []
+    for offset, name in inline:
+        parent = _containing(fields, offset)
+        later = [c for c in cuts if c > offset]
+        end = min([*later, parent.end if parent else len(case.text)])
+        kind, modality, timing = _describe(name, lex, onto)
+        if parent is not None and kind == PATIENT:
+            kind = parent.kind
+        out.append(SectionInfo(name, offset, end, kind, modality, timing))
+    for f in fields:
+        out.extend(_uncovered(f, out))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _containing(fields: list[SectionInfo], offset: int) -> SectionInfo | None:
+    for f in fields:
+        if f.start <= offset < f.end:
+            return f
+    return None
+
+
+def _uncovered(field: SectionInfo, inline: list[SectionInfo]) -> list[SectionInfo]:
+    """The parts of a reader section that no inline heading covers."""
+    pieces = [(field.start, field.end)]
+    for sec in inline:
+        nxt = []
+        for a, b in pieces:
+            if sec.end <= a or sec.start >= b:
+                nxt.append((a, b))
+                continue
+            if a < sec.start:
+                nxt.append((a, sec.start))
+            if sec.end < b:
+                nxt.append((sec.end, b))
+        pieces = nxt
+    return [replace(field, start=a, end=b) for a, b in pieces if b > a]
+
+
+class SectionIndex:
+    """Fast "which section is this offset in" over a sorted section list."""
+
+    def __init__(self, sections: list[SectionInfo]):
+        self.sections = sections
+        self._starts = [s.start for s in sections]
+
+    def at(self, offset: int) -> SectionInfo | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.sections[i].start <= offset < self.sections[i].end:
+            return self.sections[i]
+        return None

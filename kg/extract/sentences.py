@@ -1,0 +1,102 @@
+"""Sentences, paragraphs and clauses of a case text, as offset ranges.
+
+Abbreviation-aware: "y.o.", "Dr.", "e.g.", "vs." and decimals ("2.3 cm") do not end
+a sentence.  A newline ends a sentence unless it only wraps a line (the line does
+not end in punctuation and the next starts in lower case).  Paragraphs are runs of
+text without a line break.  Clauses split a sentence at ";", ":" and before the
+words that open a new clause (", with", "but", "however", "which" ...), and bound
+the scope of context triggers and of site binding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = frozenset(
+    """y.o. yo. y/o. dr. drs. mr. mrs. ms. prof. st. e.g. i.e. eg. ie. vs. v. approx. appt.
+    fig. figs. no. nos. cf. al. jr. sr. b.i.d. t.i.d. q.i.d. q.d. p.o. p.r.n. a.m. p.m.
+    u.s. min. max. mt. ca. inc. dept. yrs. yr. hrs. hr. wk. wks. mo. mos. approx. resp. pt.
+    pts. hx. dx. sx. tx. ext. lat. ant. post. sup. inf. med. vol. ed. eds. op. ref.""".split()
+)
+
+_BREAK = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
+_CLAUSE = re.compile(
+    r";|:(?=\s)|,\s*(?=(?:with|which|but|however|although|though|while|whereas|where|"
+    r"and then|then|after|before|revealing|showing)\b)|\s(?=(?:but|however|although|whereas)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as an offset range, with its paragraph number."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    """Whether the period-like mark at ``dot`` really ends a sentence."""
+    ws = text.rfind(" ", 0, dot)
+    nl = text.rfind("\n", 0, dot)
+    token = text[max(ws, nl) + 1 : dot + 1].lower().lstrip("(\"'")
+    if token in ABBREVIATIONS:
+        return False
+    stripped = token.rstrip(".")
+    if len(stripped) == 1 and stripped.isalpha() and text[dot - 1].isupper():
+        return False  # an initial: "J. Smith"
+    nxt = dot + 1
+    while nxt < len(text) and text[nxt] in " \t":
+        nxt += 1
+    return not (nxt < len(text) and text[nxt].islower())
+
+
+def _line_wraps(text: str, nl: int) -> bool:
+    """A newline that only wraps a line: no end mark before, lower case after."""
+    before = text[:nl].rstrip(" \t")
+    after = text[nl + 1 :].lstrip(" \t")
+    if not before or not after:
+        return False
+    return before[-1] not in ".:;!?" and after[0].islower()
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Every non-blank sentence of ``text``, trimmed of surrounding whitespace."""
+    out: list[Sentence] = []
+    start = 0
+    paragraph = 0
+
+    def emit(a: int, b: int) -> None:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append(Sentence(a, b, paragraph))
+
+    for m in _BREAK.finditer(text):
+        if m.group() == "\n":
+            if _line_wraps(text, m.start()):
+                continue
+            emit(start, m.start())
+            start = m.end()
+            paragraph += 1
+            continue
+        if m.group()[0] == "." and not _ends_sentence(text, m.start()):
+            continue
+        emit(start, m.end())
+        start = m.end()
+    emit(start, len(text))
+    return out
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause ranges of the sentence ``text[start:end]`` (covering it, in order)."""
+    bounds = [start]
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.end() > bounds[-1]:
+            bounds.append(m.end())
+    bounds.append(end)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
