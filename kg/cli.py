@@ -1,0 +1,256 @@
+"""The ``kg`` command line: a thin layer, one library call per command.
+
+Exit codes (kg/errors.py): 0 success; 1 an unexpected error (a bug; ``--debug``
+shows the traceback) or, for ``kg validate``, SHACL violations; 2 bad input, query
+or option, with a one-line ``kg: error: ...`` on stderr; 3 a partial build (some
+cases failed, see ``build-report.json``).
+
+Heavy libraries (rdflib, pyoxigraph, matplotlib, pyshacl) are imported inside the
+commands so that ``kg --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, KGError, QueryError
+from kg.namespaces import CASE
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # = kg.query.OUTPUT_FORMATS
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+MAIN_EPILOG = """\b
+Examples:
+  kg build seeds -o outputs/graph.ttl
+  kg queries
+  kg query cq1 --graph outputs/graph.ttl
+  kg query cq2 --graph outputs/graph.ttl --format csv -o cq2.csv
+  kg draw seed-kyphoplasty --graph outputs/graph.ttl -o seed.png
+  kg validate outputs/graph.ttl
+
+\b
+Exit codes: 0 ok; 1 unexpected error (or SHACL violations for validate);
+2 bad input, query or option; 3 partial build (see build-report.json).
+"""
+
+
+class KGGroup(click.Group):
+    """A click group that turns :class:`KGError` into ``kg: error: ...`` and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KGError as exc:
+            _report(ctx, f"kg: error: {exc}")
+            ctx.exit(exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - a bug: say so in one line
+            _report(ctx, f"kg: error: unexpected {type(exc).__name__}: {exc}"
+                         + ("" if _debug(ctx) else " (run with --debug for the traceback)"))
+            ctx.exit(EXIT_FAILED)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("debug"))
+
+
+def _report(ctx: click.Context, line: str) -> None:
+    if _debug(ctx):
+        traceback.print_exc()
+    click.echo(" ".join(line.split("\n")), err=True)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
+        min(verbose, 2)]
+    logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr,
+                        force=True)
+
+
+@click.group(cls=KGGroup, context_settings=CONTEXT, epilog=MAIN_EPILOG)
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors; no summary lines.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="casekg", prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+    """CaseKG: clinical and radiology case reports to an RDF knowledge graph."""
+    ctx.obj = {"debug": debug, "quiet": quiet}
+    _setup_logging(verbose, quiet)
+
+
+def _say(ctx: click.Context, line: str) -> None:
+    if not (ctx.obj or {}).get("quiet"):
+        click.echo(line)
+
+
+# ---------------------------------------------------------------- build
+
+
+@cli.command(epilog="""\b
+Examples:
+  kg build seeds -o outputs/graph.ttl
+  kg build case.txt cases.jsonl more/ -o graph.nt
+  kg build seeds -o graph.jsonld --base https://example.org/case/
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file; format from the suffix: .ttl .nt .nq .trig .jsonld .rdf")
+@click.option("--base", default=CASE, show_default=True, help="Base IRI for case instances.")
+@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path),
+              help="A compiled CaseKG ontology to use instead of the shipped one.")
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], output: Path, base: str,
+          ontology: Path | None) -> None:
+    """Read case texts (files or directories), extract, and write the graph.
+
+    Reads .txt/.text/.md (seed format, 'Field: value' or plain) and .jsonl. Prints one
+    summary line; writes build-report.json next to the output.
+    """
+    from kg.build import Pipeline, build_file
+
+    pipeline = Pipeline.load(ontology) if ontology else None
+    report = build_file(paths, output, base=base, pipeline=pipeline)
+    _say(ctx, report.summary())
+    ctx.exit(report.exit_code)
+
+
+# ---------------------------------------------------------------- query
+
+
+@cli.command("query", epilog="""\b
+Examples:
+  kg query cq1 --graph outputs/graph.ttl
+  kg query intrathecal-leak-procedures -g outputs/graph.ttl --format json
+  kg query my.rq -g outputs/graph.ttl --format csv -o answers.csv
+  kg query 'SELECT ?c WHERE { ?c a kg:Case }' -g outputs/graph.ttl
+  kg query cq4 -g outputs/graph.ttl --bind caseId=seed-kyphoplasty
+""")
+@click.argument("query")
+@click.option("-g", "--graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf).")
+@click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the answer to this file instead of stdout.")
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind a projected variable (IRIs as kg:X or http..., else a string).")
+@click.option("--no-ontology", is_flag=True, help="Do not load the shipped ontology.")
+@click.pass_context
+def query_cmd(ctx: click.Context, query: str, graph: Path, fmt: str, output: Path | None,
+              binds: tuple[str, ...], no_ontology: bool) -> None:
+    """Run a competency question (cq1..cq7 or its alias), a .rq file, or inline SPARQL."""
+    from kg.query import format_result, run_query
+    from kg.rdfio import atomic_write
+
+    result = run_query(query, graph, bindings=_bindings(binds), with_ontology=not no_ontology)
+    text = format_result(result, fmt)
+    if output:
+        atomic_write(output, text)
+        log.info("wrote %d rows to %s", len(result), output)
+    else:
+        click.echo(text, nl=False)
+
+
+def _bindings(binds: tuple[str, ...]) -> dict[str, Any]:
+    """``VAR=VALUE`` options as a dict (integers as int)."""
+    out: dict[str, Any] = {}
+    for item in binds:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise QueryError(f"bad --bind {item!r}", hint="use VAR=VALUE")
+        out[name] = int(value) if value.strip().lstrip("-").isdigit() else value
+    return out
+
+
+@cli.command("queries", epilog="\b\nExample:\n  kg queries")
+def queries_cmd() -> None:
+    """List the named competency questions: name, alias, description."""
+    from kg.query import named_queries
+
+    rows = [(q.name, q.alias, q.description) for q in named_queries()]
+    widths = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
+    for name, alias, desc in rows:
+        click.echo(f"{name.ljust(widths[0])}  {alias.ljust(widths[1])}  {desc}")
+
+
+@cli.command(epilog="""\b
+Examples:
+  kg gaps seeds
+  kg gaps ../shared/cases/texto --top 100
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--top", default=40, show_default=True, help="How many phrases to list.")
+@click.option("--max-words", default=4, show_default=True, help="Longest phrase counted.")
+def gaps(paths: tuple[Path, ...], top: int, max_words: int) -> None:
+    """List the phrases of a corpus that no ontology concept covers, most frequent first."""
+    from kg.gaps import find_gaps, format_gaps
+    from kg.lexicon import Lexicon
+    from kg.ontology import load_ontology
+    from kg.readers import read_paths
+
+    lexicon = Lexicon.from_ontology(load_ontology())
+    click.echo(format_gaps(find_gaps(read_paths(paths), lexicon, max_words=max_words), top=top))
+
+
+# ---------------------------------------------------------------- draw
+
+
+@cli.command(epilog="""\b
+Example:
+  kg draw seed-kyphoplasty --graph outputs/graph.ttl -o outputs/seed-kyphoplasty.png
+""")
+@click.argument("case_id")
+@click.option("-g", "--graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The graph file holding the case.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The picture to write (.png or .svg).")
+@click.pass_context
+def draw(ctx: click.Context, case_id: str, graph: Path, output: Path) -> None:
+    """Draw one case: procedures, findings, sites and their relations."""
+    from kg.draw import draw_case
+
+    if not graph.is_file():
+        raise KGError(f"{graph}: no such graph file")
+    draw_case(graph, case_id, output)
+    _say(ctx, str(output))
+
+
+# ---------------------------------------------------------------- validate
+
+
+@cli.command(epilog="""\b
+Examples:
+  kg validate outputs/graph.ttl
+  kg validate outputs/graph.ttl --shapes my-shapes.ttl
+""")
+@click.argument("graph", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--shapes", type=click.Path(dir_okay=False, path_type=Path),
+              help="SHACL shapes (default: the shipped ontologies/shapes.ttl).")
+@click.pass_context
+def validate(ctx: click.Context, graph: Path, shapes: Path | None) -> None:
+    """Check a graph against the SHACL shapes. Exit 0 conforms, 1 violations, 2 error."""
+    from kg.api import validate_graph
+
+    conforms, text = validate_graph(graph, shapes)
+    if not conforms or not (ctx.obj or {}).get("quiet"):
+        click.echo(text.rstrip())
+    ctx.exit(EXIT_OK if conforms else 1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point (``kg``)."""
+    cli.main(args=argv, prog_name="kg")
+
+
+__all__ = ["cli", "main", "EXIT_USAGE"]
