@@ -134,3 +134,192 @@ def _graph(ttl: str) -> rdflib.Graph:
 @pytest.fixture(scope="module")
 def seed_graph() -> rdflib.Graph:
     return _graph(SEED_TTL)
+
+
+@pytest.fixture(scope="module")
+def seed_fig(seed_graph):
+    fig = render_case(seed_graph, "seed-kyphoplasty")
+    fig.canvas.draw()
+    return fig
+
+
+def _texts(fig):
+    """Every visible, non-empty text artist of the figure."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _overlapping_labels(fig) -> list[tuple[str, str]]:
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _texts(fig)]
+    clashes = []
+    for i, (ta, a) in enumerate(boxes):
+        for tb, b in boxes[i + 1:]:
+            w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if w > 0.5 and h > 0.5:
+                clashes.append((ta, tb))
+    return clashes
+
+
+def _patch(fig, iri: str):
+    from matplotlib.patches import FancyBboxPatch
+
+    found = [p for p in fig.findobj(FancyBboxPatch) if p.get_gid() == f"node:{iri}"]
+    assert len(found) == 1, iri
+    return found[0]
+
+
+SEED = "https://w3id.org/casekg/case/seed-kyphoplasty"
+
+
+def test_png_is_1600_by_1000(seed_graph, tmp_path):
+    out = draw_case(seed_graph, "seed-kyphoplasty", tmp_path / "seed.png")
+    head = out.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", head[16:24]) == (1600, 1000)
+
+
+def test_no_two_labels_overlap_on_the_seed(seed_fig):
+    assert len(_texts(seed_fig)) > 40
+    assert _overlapping_labels(seed_fig) == []
+
+
+def test_no_two_labels_overlap_with_45_findings():
+    fig = render_case(_graph(synthetic_turtle(45)), "synthetic-45")
+    fig.canvas.draw()
+    assert _overlapping_labels(fig) == []
+
+
+def test_every_label_is_inside_the_picture(seed_fig):
+    renderer = seed_fig.canvas.get_renderer()
+    for t in _texts(seed_fig):
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= 1600 and box.y1 <= 1000, t.get_text()
+
+
+def test_absent_finding_is_dashed_grey_and_says_absent(seed_fig):
+    absent = _patch(seed_fig, f"{SEED}/finding/20")
+    present = _patch(seed_fig, f"{SEED}/finding/21")
+    assert absent.get_linestyle() != present.get_linestyle()
+    assert present.get_linestyle() in ("-", "solid")
+    assert absent.get_edgecolor() != present.get_edgecolor()
+    label = next(t for t in _texts(seed_fig) if t.get_gid() == f"node:{SEED}/finding/20")
+    other = next(t for t in _texts(seed_fig) if t.get_gid() == f"node:{SEED}/finding/21")
+    assert "(absent)" in label.get_text()
+    assert label.get_color() != other.get_color()
+
+
+def test_complications_use_the_warning_colour(seed_fig):
+    leak = _patch(seed_fig, f"{SEED}/finding/18").get_edgecolor()
+    plain = _patch(seed_fig, f"{SEED}/finding/10").get_edgecolor()
+    assert leak != plain
+    assert leak[0] > 0.8 and leak[1] < 0.3  # red
+
+
+def test_laterality_and_severity_are_in_the_label(seed_fig):
+    label = next(t for t in _texts(seed_fig) if t.get_gid() == f"node:{SEED}/finding/18")
+    assert label.get_text().replace("\n", " ").endswith("— L, moderate")
+
+
+def test_sites_are_labels_not_iris(seed_fig):
+    texts = [t.get_text() for t in _texts(seed_fig)]
+    assert not [t for t in texts if "http" in t or "kg:" in t]
+    assert "L5 pedicle" in texts
+
+
+def test_story_order_left_to_right(seed_fig):
+    def x(n: str) -> float:
+        return _patch(seed_fig, f"{SEED}/{n}").get_x()
+
+    # fracture before the kyphoplasty, leaks after it, the hemilaminectomy last
+    assert x("finding/2") < x("procedure/1") < x("finding/18") < x("procedure/3")
+    assert x("finding/16") == x("finding/17") == x("finding/21")
+
+
+def test_edges_carry_their_relation_names(seed_fig):
+    texts = {t.get_text() for t in _texts(seed_fig)}
+    for rel in ("hasProcedure", "complicationOf", "treats", "causedBy", "resolvedBy", "site",
+                "stepOf"):
+        assert rel in texts, rel
+    labels = [t.get_text() for t in _texts(seed_fig)]
+    assert labels.count("complicationOf") == 3 + 1  # three leaks, and the legend
+
+
+def test_title_has_case_id_age_and_sex(seed_fig):
+    title = _texts(seed_fig)[0].get_text()
+    assert "seed-kyphoplasty" in title and "76" in title and "female" in title
+
+
+def test_unknown_case_id_raises_with_known_ids(seed_graph, tmp_path):
+    with pytest.raises(InputError, match="no-such-case.*seed-kyphoplasty"):
+        draw_case(seed_graph, "no-such-case", tmp_path / "x.png")
+    assert not list(tmp_path.iterdir())
+
+
+def test_unsupported_format_raises(seed_graph, tmp_path):
+    with pytest.raises(InputError, match=r"\.png or \.svg"):
+        draw_case(seed_graph, "seed-kyphoplasty", tmp_path / "x.jpg")
+
+
+def test_same_graph_same_bytes_and_no_temp_files(seed_graph, tmp_path):
+    a = draw_case(seed_graph, "seed-kyphoplasty", tmp_path / "a.svg")
+    b = draw_case(_graph(SEED_TTL), "seed-kyphoplasty", tmp_path / "b.svg")
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_text().lstrip().startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.svg", "b.svg"]
+
+
+def test_reads_a_turtle_file(tmp_path):
+    src = tmp_path / "g.ttl"
+    src.write_text(SEED_TTL, encoding="utf-8")
+    out = draw_case(src, "seed-kyphoplasty", tmp_path / "seed.png")
+    assert out.stat().st_size > 10_000
+
+
+def test_crowded_bands_collapse_into_a_more_box():
+    fig = render_case(_graph(synthetic_turtle(120, "crowded")), "crowded")
+    fig.canvas.draw()
+    shown = {t.get_gid() for t in _texts(fig) if (t.get_gid() or "").startswith("node:")}
+    more = [t.get_text() for t in _texts(fig) if t.get_gid() == "more"]
+    hidden = sum(int(m.split()[0].lstrip("+")) for m in more)
+    n_findings = len([g for g in shown if "/finding/" in g])
+    assert more and n_findings + hidden == 120
+    assert _overlapping_labels(fig) == []
+
+
+def test_view_bands_follow_time_relations(seed_graph):
+    view = read_case_view(seed_graph, "seed-kyphoplasty", None)
+    band = {f.iri.rsplit("/", 1)[1]: f.band for f in view.findings}
+    assert [p.label for p in view.procedures] == ["kyphoplasty", "hemilaminectomy"]
+    assert band["2"] == 0  # treated by the kyphoplasty
+    assert band["3"] == 0  # observed before it
+    assert band["16"] == band["18"] == 1  # complications of it
+    assert band["19"] == 1  # caused by the intrathecal leak
+    assert band["21"] == 1  # resolved by the hemilaminectomy: before it
+    assert not next(f for f in view.findings if f.iri.endswith("/1")).timed
+
+
+def test_labels_fall_back_to_split_camel_case(seed_graph):
+    view = read_case_view(seed_graph, "seed-kyphoplasty", None)
+    labels = {f.label for f in view.findings}
+    assert "intrathecal cement leakage" in labels
+    assert "Schmorl's node" in labels  # rdfs:label in the graph wins
+
+
+@pytest.mark.parametrize("name,words", [
+    ("IntrathecalCementLeakage", "intrathecal cement leakage"),
+    ("L5Pedicle", "L5 pedicle"),
+    ("L4L5IntervertebralDisc", "L4-L5 intervertebral disc"),
+    ("MRIScan", "MRI scan"),
+])
+def test_split_camel(name, words):
+    assert split_camel(name) == words
+
+
+def test_overlap_check_itself_sees_a_clash(seed_graph):
+    fig = render_case(seed_graph, "seed-kyphoplasty")
+    fig.axes[0].text(30, 985, "a label written over the title", fontsize=12)
+    fig.canvas.draw()
+    assert _overlapping_labels(fig)
