@@ -100,10 +100,11 @@ def build_triples(paths: Iterable[str | Path], base: str = CASE,
     from kg.assemble import case_triples
     from kg.readers import read_paths
 
+    cases = list(read_paths(paths))  # every input error surfaces before any slow work
     pipeline = pipeline or Pipeline.load()
     report = BuildReport()
     triples: list[Any] = []
-    for case in read_paths(paths):
+    for case in cases:
         try:
             extraction = pipeline.extract(case)
             case_t = case_triples(extraction, base=base)
