@@ -212,3 +212,29 @@ def test_unknown_query_in_a_real_process(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == ("kg: error: unknown query 'nosuchquery' (named queries: "
                                    "cq1, cq2, cq3, cq4, cq5, cq6, cq7; see `kg queries`)")
+
+
+# ---------------------------------------------------------------- the Python API
+
+
+def test_api_names_stay_functions_after_module_imports():
+    import kg
+
+    for name in ("build", "query", "draw"):
+        importlib.import_module(f"kg.{name}")
+        assert callable(getattr(kg, name)), name
+
+
+def test_api_build_and_query(stub, cases):
+    import kg
+
+    graph = kg.build(cases)
+    assert graph.build_report.cases == 2
+    rows = kg.query(graph, "SELECT ?id WHERE { ?c dcterms:identifier ?id } ORDER BY ?id")
+    assert rows == [{"id": "a"}, {"id": "b"}]
+
+
+def test_api_query_on_a_path(graph):
+    import kg
+
+    assert kg.query(graph, "ASK { ?c a kg:Case }") == [{"answer": True}]
