@@ -111,7 +111,8 @@ def build_triples(paths: Iterable[str | Path], base: str = CASE,
         except Exception as exc:  # noqa: BLE001 - one bad case must not stop the build
             log.error("%s: case %s failed: %s: %s", case.source, case.id, type(exc).__name__, exc)
             log.debug("traceback", exc_info=True)
-            report.failures.append(CaseFailure(case.source, case.id, f"{type(exc).__name__}: {exc}"))
+            error = f"{type(exc).__name__}: {exc}"
+            report.failures.append(CaseFailure(case.source, case.id, error))
             continue
         triples += case_t
         _count(report, extraction)

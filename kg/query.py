@@ -308,7 +308,8 @@ def _cell(term: Any, human: bool) -> str:
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     """Render ``result`` as an aligned table, CSV, TSV, JSON or a Markdown table."""
     if fmt not in OUTPUT_FORMATS:
-        raise QueryError(f"unknown output format {fmt!r}", hint="one of " + ", ".join(OUTPUT_FORMATS))
+        raise QueryError(f"unknown output format {fmt!r}",
+                         hint="one of " + ", ".join(OUTPUT_FORMATS))
     if fmt == "json":
         data: Any = result.boolean if result.boolean is not None else result.records()
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

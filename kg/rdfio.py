@@ -63,7 +63,7 @@ def write_graph(triples: Iterable[Any], path: str | Path, fmt: str | None = None
     """
     path = Path(path)
     fmt = fmt or format_for(path)
-    unique = sorted(set(triples), key=_triple_key)
+    unique = list(set(triples))  # each writer orders its own output
     writers: dict[str, Callable[[list[Any]], str]] = {
         "turtle": to_turtle,
         "trig": to_turtle,  # a Turtle document is a TriG document (default graph)
@@ -120,11 +120,6 @@ def _term_key(term: Any) -> tuple[Any, ...]:
 def _predicate_key(pred: Any) -> tuple[Any, ...]:
     """``rdf:type`` first, then predicates by their written (prefixed) form."""
     return (0,) if str(pred) == _RDF_TYPE else (1, _iri_text(str(pred)))
-
-
-def _triple_key(triple: Any) -> tuple[Any, ...]:
-    s, p, o = triple
-    return (_term_key(s), _predicate_key(p), _term_key(o))
 
 
 # ---------------------------------------------------------------- Turtle

@@ -275,7 +275,7 @@ def _parse_fields(text: str, case_id: str, source: str, title: str | None = None
 
 
 def _parse_plain(text: str, case_id: str, source: str) -> CaseText:
-    """Plain text: the whole file; a Markdown ``# heading`` or a title-like first line is the title."""
+    """Plain text: the whole file; a Markdown ``# heading`` or a short first line is the title."""
     first = _first_line(text)
     title = None
     if first is not None:

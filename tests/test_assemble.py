@@ -6,8 +6,21 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.assemble import AssemblyError, case_iri, case_triples
-from kg.model import (Assertion, CaseExtraction, CaseText, Concept, Finding, Kind, Laterality,
-                      Procedure, Relation, Severity, Sex, Site, Span)
+from kg.model import (
+    Assertion,
+    CaseExtraction,
+    CaseText,
+    Concept,
+    Finding,
+    Kind,
+    Laterality,
+    Procedure,
+    Relation,
+    Severity,
+    Sex,
+    Site,
+    Span,
+)
 from kg.namespaces import CASE, DCTERMS, KG, OA, RDF, XSD
 
 TEXT = ("Kyphoplasty at L5. Moderate cement leakage intrathecally on the left, 2 cm.\n"

@@ -13,8 +13,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from kg.build import Pipeline
 from kg.cli import cli
 from kg.model import CaseExtraction, Concept, Finding, Kind, Span

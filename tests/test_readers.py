@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SEED
+
 from kg.errors import InputError
 from kg.model import Sex
 from kg.readers import parse_age, read_file, read_paths
