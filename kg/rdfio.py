@@ -126,7 +126,7 @@ def _predicate_key(pred: Any) -> tuple[Any, ...]:
 
 
 def to_turtle(triples: list[Any]) -> str:
-    """Deterministic Turtle for sorted, distinct ``triples``."""
+    """Deterministic Turtle for distinct ``triples``, in any order."""
     lines = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
     lines += [f"@base <{CASE}> .", ""]
     by_subject: dict[Any, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
