@@ -253,6 +253,16 @@ def check(classes: dict[str, OntoClass]) -> None:
                             hint="each concept sits under exactly one of " + ", ".join(BRANCHES))
 
 
+def name_clashes(classes: dict[str, OntoClass]) -> dict[str, list[str]]:
+    """Names (label or synonym, case- and hyphen-folded) that more than one class uses."""
+    owners: dict[str, set[str]] = {}
+    for c in classes.values():
+        for name in (c.label, *c.synonyms):
+            key = " ".join(name.casefold().replace("-", " ").split())
+            owners.setdefault(key, set()).add(c.id)
+    return {k: sorted(v) for k, v in sorted(owners.items()) if len(v) > 1}
+
+
 def ancestors(cid: str, classes: dict[str, OntoClass]) -> set[str]:
     """All named superclasses of ``cid`` (not including itself)."""
     seen: set[str] = set()
@@ -378,8 +388,7 @@ def _parts(level: str) -> list[OntoClass]:
                         part_of=[f"{level}Vertebra"], level_codes=[level]))
     if level == "C2":
         out.append(_gen("C2Dens", "C2 dens", parents=["Dens"],
-                        synonyms=["dens", "odontoid process", "odontoid", "dens of axis",
-                                  "odontoid process of C2"],
+                        synonyms=["dens of C2", "C2 odontoid process", "odontoid process of C2"],
                         part_of=["C2Vertebra"], level_codes=["C2"]))
     return out
 
@@ -396,7 +405,8 @@ def _joints(a: str, b: str) -> list[OntoClass]:
     _count, word, _v, rclass = REGIONS[a[0]]
     part_of = [rclass] + ([JUNCTIONS[a + b]] if a + b in JUNCTIONS else [])
     disc_syns = (_pair_synonyms(a, b, "disc") + _pair_synonyms(a, b, "intervertebral disc")
-                 + _pair_synonyms(a, b, "disc space") + _pair_synonyms(a, b, "disc level"))
+                 + _pair_synonyms(a, b, "disc space") + _pair_synonyms(a, b, "disc level")
+                 + [f"{a}/{b} {word} intervertebral disc"])
     facet_syns = (_pair_synonyms(a, b, "facet") + _pair_synonyms(a, b, "facet joint")
                   + _pair_synonyms(a, b, "zygapophyseal joint"))
     return [

@@ -83,7 +83,8 @@ def test_disc_carries_both_level_codes(classes):
 def test_atlas_axis_and_dens(classes):
     assert "atlas" in classes["C1Vertebra"].synonyms
     assert "axis" in classes["C2Vertebra"].synonyms
-    assert "odontoid process" in classes["C2Dens"].synonyms
+    assert "odontoid process of C2" in classes["C2Dens"].synonyms
+    assert "odontoid process" in classes["Dens"].synonyms
     assert "C1VertebralBody" not in classes  # the atlas has no body
 
 
@@ -146,3 +147,7 @@ def test_turtle_parses_and_states_plain_part_of(classes):
     assert (kg.partOf, rdflib.RDF.type, rdflib.OWL.TransitiveProperty) in g
     assert (kg.Present, rdflib.RDF.type, kg.AssertionValue) in g
     assert (kg.IntrathecalCementLeakage, kg.impliedSite, kg.IntrathecalSpace) in g
+
+
+def test_no_two_classes_share_a_name(classes):
+    assert ontogen.name_clashes(classes) == {}
