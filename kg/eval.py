@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from kg.errors import EXIT_OK, InputError
 from kg.namespaces import DCTERMS, KG, OBOINOWL, RDF, RDFS, SKOS
 
 log = logging.getLogger(__name__)
@@ -273,7 +273,8 @@ def graph_cases(index: Index, ontology: Any = None) -> dict[str, GraphCase]:
         for f in sorted(index[s].get(KG + "hasFinding", ())):
             item = _item(index, vocab, f, with_levels=True)
             gc.findings.append(item)
-            gc.complications += [(f, p) for p in sorted(index.get(f, {}).get(KG + "complicationOf", ()))]
+            targets = sorted(index.get(f, {}).get(KG + "complicationOf", ()))
+            gc.complications += [(f, p) for p in targets]
         for p in sorted(index[s].get(KG + "hasProcedure", ())):
             if not _is_true(index, p, KG + "planned"):
                 gc.procedures.append(_item(index, vocab, p, with_levels=True))
@@ -519,8 +520,9 @@ def format_report(report: EvalReport) -> str:
 
 def _build(cases: Sequence[str | Path]) -> Path:
     """Build a graph from ``cases`` into a temporary N-Triples file."""
-    from kg import build
+    import importlib
 
+    build = importlib.import_module("kg.build")  # the package's `kg.build` is the API function
     out = Path(tempfile.mkdtemp(prefix="kg-eval-")) / "graph.nt"
     if hasattr(build, "build_graph"):
         build.build_graph(list(cases)).serialize(destination=str(out), format="nt")
@@ -529,15 +531,22 @@ def _build(cases: Sequence[str | Path]) -> Path:
     return out
 
 
-def main(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
-         as_json: bool = False) -> str:
-    """What ``kg eval`` prints: build (or read) the graph, score it, format the report."""
+def run(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
+        as_json: bool = False) -> str:
+    """Build (or read) the graph, score it, and return the formatted report."""
     if graph is None:
         if not cases:
             raise InputError("nothing to score", hint="give case files or --graph")
         graph = _build(cases)
     report = evaluate(Path(gold), Path(graph))
     return json.dumps(report.to_dict(), indent=2) if as_json else format_report(report)
+
+
+def main(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
+         as_json: bool = False) -> int:
+    """``kg eval --gold GOLD CASES... [--graph G] [--json]``: print the report; exit code."""
+    print(run(gold, cases, graph, as_json=as_json))
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # python -m kg.eval --gold G [--graph X] [--json] CASES...
@@ -550,4 +559,4 @@ if __name__ == "__main__":  # python -m kg.eval --gold G [--graph X] [--json] CA
     ap.add_argument("cases", nargs="*")
     a = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    print(main(a.gold, a.cases, a.graph, as_json=a.json))
+    raise SystemExit(main(a.gold, a.cases, a.graph, as_json=a.json))

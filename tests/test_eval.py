@@ -185,7 +185,8 @@ def test_disc_level_counts_both_neighbours(tmp_path: Path) -> None:
     graph = SEED_LIKE + "<c1/finding/3> kg:site kg:L4L5IntervertebralDisc .\n"
     gold = _gold_case()
     gold["findings"][2]["assertion"] = "present"
-    graph = graph.replace("kg:Sciatica ; kg:assertion kg:Absent", "kg:Sciatica ; kg:assertion kg:Present")
+    graph = graph.replace("kg:Sciatica ; kg:assertion kg:Absent",
+                          "kg:Sciatica ; kg:assertion kg:Present")
     gold["levels"] = ["L4", "L5"]
     o = evaluate(*_files(tmp_path, graph, gold), ontology=None).overall
     assert o.prf["levels"].tp == 2 and o.prf["levels"].fp == 0
@@ -234,3 +235,13 @@ def test_dev_gold_is_well_formed() -> None:
         for f in c.findings:
             assert f.assertion in ("present", "absent", "possible"), (c.id, f.label)
             assert f.laterality in (None, "left", "right", "bilateral"), (c.id, f.label)
+
+
+def test_main_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.eval import main
+
+    gold, graph = _files(tmp_path, SEED_LIKE, _gold_case())
+    assert main(gold, [], graph=graph, as_json=True) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["overall"]["findings"]["f1"] == 1.0
+    assert out["cases"][0]["id"] == "c1"
