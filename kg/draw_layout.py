@@ -17,6 +17,7 @@ The layout knows nothing about matplotlib: it gets a ``measure`` callback.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,7 +52,8 @@ EDGE_COLOUR = {
     "stepOf": "#60A5FA",
 }
 CHIP_INDENT = 40.0  # site chip's offset from its finding box's left edge, px
-MAX_BAND = 420.0  # widest band of findings, px: wider boxes only waste space
+MAX_BAND = 420.0
+MIN_BAND = 230.0  # widest band of findings, px: wider boxes only waste space
 LATERALITY_SHORT = {"Left": "L", "Right": "R", "Bilateral": "bilat."}
 
 
@@ -156,6 +158,16 @@ def finding_text(node: Node) -> str:
     return text
 
 
+SHORT_RELATION = {"complicationOf": "compl.", "resolvedBy": "resolved", "causedBy": "cause",
+                  "treats": "treats"}
+
+
+def short_label(text: str) -> str:
+    """'complicationOf #1' -> '#1'; 'complicationOf' -> 'compl.' (for narrow gutters)."""
+    rel, _, ref = text.partition(" ")
+    return ref or SHORT_RELATION.get(rel, rel)
+
+
 def overlaps(a: Rect, b: Rect, tol: float = 0.5) -> bool:
     """True when two rectangles share more than a hair."""
     return min(a[2], b[2]) - max(a[0], b[0]) > tol and min(a[3], b[3]) - max(a[1], b[1]) > tol
@@ -237,11 +249,14 @@ class Layout:
         for f in self.v.findings:
             counts[f.band] += 1
         usable = self.W - 2 * self.margin - self.case_w
-        proc_w = min(190.0, max(120.0, 0.11 * self.W)) if n_p else 0.0
         empty_w = 40.0
         filled = sum(1 for c in counts if c)
+        proc_w = 0.0
+        if n_p:  # as wide as 190 px, narrower (to 100) so bands keep MIN_BAND when they can
+            spare = usable - filled * MIN_BAND - empty_w * (len(counts) - filled)
+            proc_w = min(190.0, max(100.0, spare / n_p))
         rest = usable - n_p * proc_w - empty_w * (len(counts) - filled)
-        band_w = min(MAX_BAND, rest / max(filled, 1))
+        band_w = min(MAX_BAND if n_p else usable, rest / max(filled, 1))
         slack = rest - band_w * filled
         if n_p:
             extra = min(slack / n_p, 240.0 - proc_w)
@@ -357,7 +372,8 @@ class Layout:
         xc = (case_rect[0] + case_rect[2]) / 2
         xs = [(self.node_rect[p.iri][0] + self.node_rect[p.iri][2]) / 2 for p in self.v.procedures]
         colour = EDGE_COLOUR["hasProcedure"]
-        self.d.lines.append(LineItem([(xc, self.row_top), (xc, y), (xs[-1], y), (xs[-1], self.row_top)],
+        self.d.lines.append(LineItem([(xc, self.row_top), (xc, y), (xs[-1], y),
+                                      (xs[-1], self.row_top)],
                                      colour))
         for x in xs[:-1]:
             self.d.lines.append(LineItem([(x, y), (x, self.row_top)], colour))
@@ -375,7 +391,7 @@ class Layout:
             text = f"Before {procs[0].label}"
         else:
             text = f"After {procs[b - 1].label}"
-        if any(not f.timed for f in self.v.findings if f.band == b):
+        if procs and any(not f.timed for f in self.v.findings if f.band == b):
             text += " (or undated)"
         lines = wrap(text, x1 - x0 - 16, HEADER_PT, True, self.m, 2)
         rect = self.add_text(TextItem(x0 + 8, self.row_top - 2, "\n".join(lines), HEADER_PT,
@@ -414,9 +430,10 @@ class Layout:
         x0, x1 = self.band_x[b]
         return x0 + 10, x1 - (60 if b == len(self.band_x) - 1 else 10)
 
-    def band_cards(self, b: int, compact: bool) -> list[_Card]:
+    def band_cards(self, b: int, compact: bool, width: float | None = None) -> list[_Card]:
         inner_l, inner_r = self.band_inner(b)
-        return [self.card(n, inner_r - inner_l, compact) for n in self.v.findings if n.band == b]
+        w = width or inner_r - inner_l
+        return [self.card(n, w, compact) for n in self.v.findings if n.band == b]
 
     def needs_compact(self, top: float) -> bool:
         """True when some band's cards do not fit in full form (then all bands go compact)."""
@@ -430,14 +447,28 @@ class Layout:
             return
         inner_l, inner_r = self.band_inner(b)
         avail_h = top - self.bottom
-        shown, hidden = self.choose_visible(cards, avail_h)
-        y = top
+        n_sub = self.sub_columns(inner_r - inner_l, cards, avail_h)
+        col_w = (inner_r - inner_l - 20 * (n_sub - 1)) / n_sub
+        if n_sub > 1:
+            cards = self.band_cards(b, compact, col_w)
+        shown, hidden = self.choose_visible(cards, avail_h * n_sub - self.gap * (n_sub - 1))
+        y, x = top, inner_l
         for c in shown:
-            self.draw_card(c, inner_l, y, inner_r - inner_l)
+            if y - c.height < self.bottom and x + col_w < inner_r - 1:
+                y, x = top, x + col_w + 20
+            self.draw_card(c, x, y, col_w)
             y -= c.height + self.gap
         if hidden:
-            self.more_box(hidden, inner_l, y, inner_r - inner_l)
+            self.more_box(hidden, x, y, col_w)
             self.d.hidden[b] = len(hidden)
+
+    def sub_columns(self, width: float, cards: list[_Card], avail_h: float) -> int:
+        """Columns of cards in a band: one, unless there are no procedures (then no edges
+        cross the band) and the band is wide enough to hold more."""
+        if self.v.procedures:
+            return 1
+        most = max(1, int(width // (MAX_BAND * 0.8)))
+        return max(1, min(most, math.ceil(self.stack_height(cards) / max(avail_h, 1))))
 
     def stack_height(self, cards: list[_Card]) -> float:
         return sum(c.height + self.gap for c in cards)
@@ -493,7 +524,7 @@ class Layout:
     # -- edges ---------------------------------------------------------------
 
     def event_lines(self, top: float) -> None:
-        for i, p in enumerate(self.v.procedures):
+        for i in range(len(self.v.procedures)):
             x = sum(self.proc_x[i]) / 2
             self.d.lines.append(LineItem([(x, top), (x, self.bottom - 6)],
                                          KIND_STYLE["procedure"][1], arrow=False, dashed=True,
@@ -575,26 +606,30 @@ class Layout:
 
     def edge_label(self, p0: tuple[float, float], p1: tuple[float, float], text: str, colour: str,
                    ha: str = "center") -> None:
-        """Put ``text`` at the first free spot along p0->p1 (just above or below it)."""
-        w, h = self.size(text, EDGE_PT)
-        best: tuple[float, Rect] | None = None
-        for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
-            x = p0[0] + t * (p1[0] - p0[0])
-            y = p0[1] + t * (p1[1] - p0[1])
-            for dy in (1.5, -h - 1.5, h + 3, -2 * h - 3):
-                x0 = x + 3 if ha == "left" else x - w / 2
-                rect = (x0, y + dy, x0 + w, y + dy + h)
-                hits = sum(1 for r in self.occupied if overlaps(rect, r)) + \
-                    (0 if 0 <= rect[0] and rect[2] <= self.W else 99)
-                if best is None or hits < best[0]:
-                    best = (hits, rect)
-                if hits == 0:
+        """Put ``text`` at the first free spot along p0->p1 (just above or below it); where
+        nothing is free, try its short form (the edge colour still says the relation)."""
+        best: tuple[int, Rect, str] | None = None
+        for label in (text, short_label(text)):
+            w, h = self.size(label, EDGE_PT)
+            for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
+                x = p0[0] + t * (p1[0] - p0[0])
+                y = p0[1] + t * (p1[1] - p0[1])
+                for dy in (1.5, -h - 1.5, h + 3, -2 * h - 3):
+                    x0 = x + 3 if ha == "left" else x - w / 2
+                    rect = (x0, y + dy, x0 + w, y + dy + h)
+                    hits = sum(1 for r in self.occupied if overlaps(rect, r)) + \
+                        (0 if 0 <= rect[0] and rect[2] <= self.W else 99)
+                    if best is None or hits < best[0]:
+                        best = (hits, rect, label)
+                    if hits == 0:
+                        break
+                if best and best[0] == 0:
                     break
             if best and best[0] == 0:
                 break
         assert best is not None
-        rect = best[1]
-        self.d.texts.append(TextItem(rect[0], rect[1], text, EDGE_PT, colour, ha="left",
+        _, rect, label = best
+        self.d.texts.append(TextItem(rect[0], rect[1], label, EDGE_PT, colour, ha="left",
                                      va="bottom", italic=True, backdrop=True))
         self.occupied.append(rect)
 

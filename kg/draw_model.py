@@ -112,7 +112,8 @@ def local_name(iri: str) -> str:
 
 
 def split_camel(name: str) -> str:
-    """Turn a CamelCase local name into words: ``L4L5IntervertebralDisc`` -> ``L4-L5 intervertebral disc``."""
+    """Split a CamelCase name into words: ``L4L5IntervertebralDisc`` -> ``L4-L5 intervertebral
+    disc``."""
     tokens = _TOKEN.findall(name) or [name]
     words: list[str] = []
     for tok in tokens:
@@ -137,7 +138,8 @@ def iri_order(iri: str) -> tuple[int, str]:
 def default_ontology_path() -> Path | None:
     """The shipped compiled ontology, if this checkout or install has one."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "ontologies" / "casekg.ttl", here / "_ontologies" / "casekg.ttl"):
+    for candidate in (here.parent / "ontologies" / "casekg.ttl",
+                      here / "_ontologies" / "casekg.ttl"):
         if candidate.is_file():
             return candidate
     return None
@@ -260,9 +262,8 @@ def find_case(r: _Reader, case_id: str) -> str:
         return cases[case_id]
     if case_id in cases.values():
         return case_id
-    for ident, iri in cases.items():
-        if iri == CASE + case_id:
-            return iri
+    if CASE + case_id in cases.values():
+        return CASE + case_id
     known = ", ".join(sorted(cases)[:5]) or "none"
     more = f" (and {len(cases) - 5} more)" if len(cases) > 5 else ""
     raise InputError(f"case {case_id!r} is not in the graph; cases there: {known}{more}")

@@ -7,7 +7,6 @@ by hand as Turtle, plus a generated case with 45 findings for the crowded layout
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import pytest
 
@@ -323,3 +322,38 @@ def test_overlap_check_itself_sees_a_clash(seed_graph):
     fig.axes[0].text(30, 985, "a label written over the title", fontsize=12)
     fig.canvas.draw()
     assert _overlapping_labels(fig)
+
+
+def _many_procedures_turtle() -> str:
+    """Five procedures, each leaving complications, some noted only after a later one."""
+    c = "<https://w3id.org/casekg/case/many"
+    names = ["Vertebroplasty", "Kyphoplasty", "Laminectomy", "Discectomy", "SpinalFusion"]
+    lines = [PREFIXES, f"{c}> a kg:Case ; kg:patientSex kg:Male ; kg:hasProcedure "
+             + ", ".join(f"{c}/procedure/{i}>" for i in range(1, 6)) + " ; kg:hasFinding "
+             + ", ".join(f"{c}/finding/{i}>" for i in range(1, 13)) + " ."]
+    lines += [f"{c}/procedure/{i}> a kg:{names[i - 1]} ; kg:sequence {i} ." for i in range(1, 6)]
+    lines += [f"{c}/finding/{i}> a kg:IntrathecalCementLeakage ; kg:assertion kg:Present ; "
+              f"kg:site kg:L5IntrathecalSpace ; kg:laterality kg:Bilateral ; "
+              f"kg:severity kg:Severe ; kg:complicationOf {c}/procedure/{i % 5 + 1}> ; "
+              f"kg:observedAfter {c}/procedure/{min(5, i % 5 + 2)}> ." for i in range(1, 13)]
+    return "\n".join(lines)
+
+
+def test_no_overlaps_with_five_procedures():
+    fig = render_case(_graph(_many_procedures_turtle()), "https://w3id.org/casekg/case/many")
+    fig.canvas.draw()
+    assert _overlapping_labels(fig) == []
+    assert any(t.get_text().startswith("#") for t in _texts(fig))  # refers to an earlier one
+
+
+def test_no_overlaps_without_procedures():
+    f = "<https://w3id.org/casekg/case/flat/finding/"
+    ttl = "\n".join(
+        [PREFIXES, "<https://w3id.org/casekg/case/flat> a kg:Case ; kg:hasFinding "
+         + ", ".join(f"{f}{i}>" for i in range(1, 61)) + " ."]
+        + [f"{f}{i}> a kg:{CLASSES[i % len(CLASSES)]} ; kg:assertion kg:Present ; "
+           f"kg:site kg:{SITES[i % len(SITES)]} ." for i in range(1, 61)])
+    fig = render_case(_graph(ttl), "flat")
+    fig.canvas.draw()
+    assert _overlapping_labels(fig) == []
+    assert not [t for t in _texts(fig) if t.get_gid() == "more"]  # sub-columns hold all 60
