@@ -1,0 +1,139 @@
+"""Bind sites, laterality, severity and size to each finding/procedure mention.
+
+Premodifiers bind forward inside a noun phrase ("L5 compression fracture", "left
+pedicle", "right and left pedicles"); postmodifying sites bind from the head to
+the next head or the end of the clause ("retropulsion of the endplate of L5"),
+minus tokens that premodify the next head.  Laterality postmodifiers ("on the
+left") bind back to the nearest head.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.context import Modifier, bind_postmodifiers, bind_premodifiers, same_noun_phrase
+from kg.extract.document import Doc, Head, SiteToken
+
+_COORD = re.compile(r"\b(?:and|or)\b|,|&")
+
+
+@dataclass
+class Binding:
+    """What one head mention carries."""
+
+    pre: list[SiteToken] = field(default_factory=list)  # premodifying tokens
+    post: list[SiteToken] = field(default_factory=list)  # postmodifying tokens
+    coordinated: list[SiteToken] = field(default_factory=list)  # "facet and <head>"
+    lateralities: list[Modifier] = field(default_factory=list)
+    token_lats: dict[int, list[Modifier]] = field(default_factory=dict)  # token start -> mods
+    severity: Modifier | None = None
+    size: Modifier | None = None
+
+    def tokens(self) -> list[SiteToken]:
+        return self.pre + self.post
+
+
+def _pre_group(doc: Doc, head_start: int, tokens: list[SiteToken], floor: int) -> tuple[
+        list[SiteToken], list[SiteToken]]:
+    """Tokens premodifying a head: (plain premodifiers, those joined by coordination)."""
+    plain: list[SiteToken] = []
+    coord: list[SiteToken] = []
+    cur = head_start
+    for tok in reversed([t for t in tokens if floor <= t.start and t.end <= head_start]):
+        if not same_noun_phrase(doc.text, tok.end, cur, 3, allow_coordination=True):
+            break
+        joined = bool(_COORD.search(doc.text[tok.end:cur]))
+        (coord if joined and tok.part and not plain else plain).append(tok)
+        cur = tok.start
+    return plain[::-1], coord[::-1]
+
+
+def bind_all(doc: Doc) -> list[Binding]:
+    """One :class:`Binding` per ``doc.heads`` entry, in the same order."""
+    heads = doc.heads
+    out = [Binding() for _ in heads]
+    claimed: set[int] = set()
+    for i, h in enumerate(heads):
+        clause = doc.clause_of(h.start)
+        floor = max(clause[0], heads[i - 1].end if i and heads[i - 1].end <= h.start else 0)
+        plain, coord = _pre_group(doc, h.start, doc.tokens, floor)
+        out[i].pre, out[i].coordinated = plain, coord
+        claimed.update(t.start for t in plain + coord)
+    for i, h in enumerate(heads):
+        clause = doc.clause_of(h.start)
+        stop = clause[1]
+        if i + 1 < len(heads) and heads[i + 1].start < stop:
+            stop = heads[i + 1].start
+        out[i].post = [t for t in doc.tokens
+                       if h.end <= t.start and t.end <= stop and t.start not in claimed]
+    _bind_laterality(doc, out)
+    _bind_severity_and_size(doc, out)
+    return out
+
+
+def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
+    heads = doc.heads
+    nouns: list[tuple[int, int]] = []
+    owner: list[tuple[str, int]] = []
+    for i, h in enumerate(heads):
+        nouns.append((h.start, h.end))
+        owner.append(("head", i))
+    for t in doc.tokens:
+        if t.part:
+            nouns.append((t.start, t.end))
+            owner.append(("token", t.start))
+    order = sorted(range(len(nouns)), key=lambda k: nouns[k])
+    nouns = [nouns[k] for k in order]
+    owner = [owner[k] for k in order]
+    pre = bind_premodifiers(doc.laterality, nouns, doc.text)
+    token_lats: dict[int, list[Modifier]] = {}
+    for k, mods in pre.items():
+        kind, ref = owner[k]
+        if kind == "head":
+            out[ref].lateralities.extend(mods)
+        else:
+            token_lats.setdefault(ref, []).extend(mods)
+    head_spans = [(h.start, h.end) for h in heads]
+    post = bind_postmodifiers(doc.laterality, head_spans,
+                              [c for cl in doc.clauses for c in cl])
+    for i, mods in post.items():
+        out[i].lateralities.extend(mods)
+    for b in out:
+        b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
+                        if t.start in token_lats}
+
+
+def _bind_severity_and_size(doc: Doc, out: list[Binding]) -> None:
+    heads = doc.heads
+    spans = [(h.start, h.end) for h in heads]
+    for i, mods in bind_premodifiers(doc.severity, spans, doc.text, max_words=6).items():
+        out[i].severity = mods[-1]
+    for size in doc.sizes:
+        clause = doc.clause_of(size.start)
+        best, dist = None, 1 << 30
+        for i, (s, e) in enumerate(spans):
+            if s < clause[0] or e > clause[1]:
+                continue
+            d = size.start - e if e <= size.start else s - size.end
+            if 0 <= d < dist:
+                best, dist = i, d
+        if best is not None and out[best].size is None:
+            out[best].size = size
+
+
+def head_span(doc: Doc, h: Head, b: Binding) -> tuple[int, int]:
+    """The evidence span of a mention: the head plus its adjacent bound modifiers."""
+    start, end = h.start, h.end
+    for m in [*b.lateralities, *([b.severity] if b.severity else [])]:
+        if not m.post and m.end <= start and start - m.end <= 40:
+            start = m.start
+        elif m.post and m.start >= end and m.start - end <= 40:
+            end = m.end
+    for t in b.post:
+        if t.start - end <= 30:
+            end = max(end, t.end)
+    for t in b.pre:
+        if start - t.end <= 30:
+            start = min(start, t.start)
+    return start, end

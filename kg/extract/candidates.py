@@ -1,0 +1,215 @@
+"""Turn bound head mentions into finding/procedure candidates (one per site variant).
+
+A finding with coordinated sites or lateralities becomes one candidate per site
+("into the right and left pedicles" -> two); a generic finding with a part
+specialises (CementLeakage + Pedicle -> PedicleCementLeakage); a part without a
+level borrows the single level of its sentence or of the previous sentence in
+the same paragraph; a level with no part sites the finding's implied site at that
+level (an intrathecal leak at L5 -> L5IntrathecalSpace).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.extract.binding import Binding, head_span
+from kg.extract.context import Context, context_for
+from kg.extract.document import Doc, Head, SiteToken
+from kg.extract.sections import SectionInfo
+from kg.namespaces import KG
+from kg.model import Assertion, Concept, Kind, Laterality, Severity, Site, Span
+
+SKIP_KINDS = frozenset({"discussion", "method", "title"})
+
+
+@dataclass
+class Cand:
+    """One finding or procedure as read from one mention."""
+
+    head: Head
+    concept: Concept
+    is_procedure: bool
+    ctx: Context
+    span: Span
+    section: SectionInfo | None
+    sites: tuple[Site, ...] = ()
+    parts: tuple[str, ...] = ()
+    laterality: Laterality | None = None
+    severity: Severity | None = None
+    size: str | None = None
+    modality: str | None = None
+    extra_spans: list[Span] = field(default_factory=list)
+
+
+def _sentence_codes(doc: Doc, s: int) -> tuple[str, ...]:
+    codes: list[str] = []
+    sent = doc.sentences[s]
+    for t in doc.tokens:
+        if sent.start <= t.start < sent.end and t.codes:
+            codes.extend(c for c in t.codes if c not in codes)
+    return tuple(codes)
+
+
+def inherited_codes(doc: Doc, s: int) -> tuple[str, ...]:
+    """The one level of this sentence, else of the previous sentence in its paragraph."""
+    own = _sentence_codes(doc, s)
+    if own:
+        return own if len(own) == 1 else ()
+    if s > 0 and doc.sentences[s - 1].paragraph == doc.sentences[s].paragraph:
+        prev = _sentence_codes(doc, s - 1)
+        if len(prev) == 1:
+            return prev
+    return ()
+
+
+def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | None,
+           direct: list[str]) -> tuple[Site, ...]:
+    out: list[Site] = [Site(iri) for iri in direct]
+    use = part or fallback_part
+    for code in codes:
+        iri = onto.level_site(code, use) if use else None
+        if iri:
+            out.append(Site(iri, code))
+            continue
+        if part:
+            out.append(Site(part))
+        vert = onto.level_site(code)
+        if vert:
+            out.append(Site(vert, code))
+    if not codes and part:
+        out.append(Site(part))
+    seen: dict[str, Site] = {}
+    for site in out:
+        seen.setdefault(site.iri, site)
+    return tuple(seen.values())
+
+
+def _modality(doc: Doc, h: Head, section: SectionInfo | None, onto) -> str | None:
+    sent = doc.sentences[h.sentence]
+    own = section.modality if section else None
+    for s, _e, iri in doc.modalities:
+        if sent.start <= s < sent.end:
+            # the heading's modality stays when the sentence names a kind of it
+            return own if own and onto.is_a(iri, own) else iri
+    return own
+
+
+def _lats(mods) -> list[Laterality]:
+    out: list[Laterality] = []
+    for m in mods:
+        lat = Laterality(m.value)
+        if lat not in out:
+            out.append(lat)
+    return out
+
+
+def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Concept]]:
+    """Candidates in text order, and the concepts named in differential sections."""
+    cands: list[Cand] = []
+    differential: list[Concept] = []
+    for h, b in zip(doc.heads, bindings, strict=True):
+        section = doc.section_of(h.start)
+        kind = section.kind if section else "patient"
+        if kind in SKIP_KINDS:
+            continue
+        if kind == "differential":
+            if h.concept not in differential:
+                differential.append(h.concept)
+            continue
+        ctx = context_for(h.start, h.end, doc.clause_of(h.start), doc.triggers)
+        if ctx.family:
+            continue
+        cands.extend(_from_head(doc, h, b, ctx, section, onto))
+    return cands, differential
+
+
+def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo | None,
+               onto) -> list[Cand]:
+    is_proc = h.concept.kind is Kind.PROCEDURE
+    start, end = head_span(doc, h, b)
+    span = Span(start, end, doc.text[start:end], section.name if section else None, h.rule)
+    base = dict(head=h, is_procedure=is_proc, ctx=ctx, span=span, section=section,
+                severity=Severity(b.severity.value) if b.severity and not is_proc else None,
+                size=b.size.value if b.size and not is_proc else None,
+                modality=_modality(doc, h, section, onto))
+    tokens = b.tokens()
+    parts = [t for t in tokens if t.part]
+    level_toks = [t for t in tokens if t.codes and not t.part]
+    direct = [t.anatomy_iri for t in level_toks if t.anatomy_iri and t.anatomy_iri != onto.level_site(
+        t.codes[0]) and len(t.codes) == 1]
+    codes: list[str] = []
+    for t in level_toks:
+        codes.extend(c for c in t.codes if c not in codes)
+    implied = onto.implied_site(h.concept.iri) if not is_proc else None
+    if not codes and (parts or implied or is_proc):
+        codes = list(inherited_codes(doc, h.sentence))
+        if not parts and not is_proc and not all(onto.level_site(c, implied) for c in codes):
+            codes = []  # an implied site borrows a level only if it exists per level
+        if is_proc and _sentence_codes(doc, h.sentence) != tuple(codes):
+            codes = []  # a procedure takes only its own sentence's single level
+    own_lats = _lats(b.lateralities)
+    if is_proc:
+        part = parts[0].part if parts else None
+        sites = _sites(onto, tuple(codes), part, None, direct)
+        return [Cand(concept=h.concept, sites=sites, parts=tuple(p.part for p in parts),
+                     laterality=own_lats[0] if own_lats else None, **base)]
+    out: list[Cand] = []
+    level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
+    variants: list[tuple[str | None, Laterality | None]] = []
+    for p in parts or [None]:
+        lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or [None]
+        variants.extend((p.part if p else None, lat) for lat in lats)
+    for part, lat in variants:
+        iri = onto.specialise(h.concept.iri, part) if part else h.concept.iri
+        concept = onto.get(iri) or h.concept
+        for group in level_groups:
+            sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
+            out.append(Cand(concept=concept, sites=sites, parts=(part,) if part else (),
+                            laterality=lat, **base))
+    out.extend(_distributed(doc, h, b, onto, base))
+    return out
+
+
+def _split_levels(b: Binding) -> bool:
+    """'L2, L3 and L4 compression fractures': several coordinated level premodifiers."""
+    return sum(1 for t in b.pre if t.codes and not t.part) > 1
+
+
+def _distributed(doc: Doc, h: Head, b: Binding, onto, base: dict) -> list[Cand]:
+    """'facet and discovertebral degenerative changes': the head's finding at the other part."""
+    out = []
+    for tok in b.coordinated:
+        iri = _generic_specialised(onto, h.concept.iri, tok.part)
+        concept = onto.get(iri)
+        if concept is None or iri == h.concept.iri:
+            continue
+        span = Span(tok.start, h.end, doc.text[tok.start:h.end], base["span"].section,
+                    "coordinated-site")
+        lats = _lats(b.token_lats.get(tok.start, []))
+        sites = [Site(tok.part)] if iri == _fallback_parent(onto, h.concept.iri) else []
+        sites += [Site(t.part) for t in b.post if t.part]
+        out.append(Cand(concept=concept, parts=(tok.part,), laterality=lats[0] if lats else None,
+                        sites=tuple(sites), **{**base, "span": span}))
+    return out
+
+
+def _generic_specialised(onto, iri: str, part: str) -> str:
+    """The nearest ancestor of ``iri`` that specialises at ``part``, specialised."""
+    roots = {KG + "Finding", KG + "ProcedureComplication", KG + "Procedure"}
+    for anc in sorted(onto.ancestors(iri) - roots, key=lambda a: (-len(onto.ancestors(a)), a)):
+        spec = onto.specialise(anc, part)
+        if spec != anc:
+            return spec
+    return _fallback_parent(onto, iri) or iri
+
+
+def _fallback_parent(onto, iri: str) -> str | None:
+    """The nearest non-root ancestor that implies no site of its own (FacetArthropathy ->
+    DegenerativeChange): the head's finding, stated at another part."""
+    if not onto.implied_site(iri):
+        return None
+    roots = {KG + "Finding", KG + "ProcedureComplication", KG + "Procedure"}
+    for anc in sorted(onto.ancestors(iri) - roots - {iri}, key=lambda a: (-len(onto.ancestors(a)), a)):
+        if onto.get(anc) and not onto.implied_site(anc):
+            return anc
+    return None

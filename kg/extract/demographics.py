@@ -1,0 +1,58 @@
+"""Patient age and sex from the text: "76 y.o. woman", "22yo M", "60 y/o WM",
+"a 24-year-old healthy woman", "Patient is a 45 yo male"."""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Sex
+
+_AGE = re.compile(
+    r"(?<![\w.])(?P<age>\d{1,3})\s*[- ]?\s*(?:y\.?\s?o\.?|y/o|yo|yrs?\.?|years?)(?:[\s-]*old)?"
+    r"(?P<tail>(?:[\s,]+(?:healthy|previously|otherwise|white|black|asian|hispanic|caucasian|"
+    r"african[\s-]american|obese|elderly|active|pregnant|postmenopausal|g\d+p\d+|[a-z]+-handed),?)*"
+    r"[\s,]+(?P<sex>[A-Za-z]+))?",
+    re.IGNORECASE,
+)
+_SEX_WORDS = {
+    "woman": Sex.FEMALE, "female": Sex.FEMALE, "lady": Sex.FEMALE, "girl": Sex.FEMALE,
+    "f": Sex.FEMALE, "wf": Sex.FEMALE, "bf": Sex.FEMALE, "hf": Sex.FEMALE, "af": Sex.FEMALE,
+    "man": Sex.MALE, "male": Sex.MALE, "gentleman": Sex.MALE, "boy": Sex.MALE,
+    "m": Sex.MALE, "wm": Sex.MALE, "bm": Sex.MALE, "hm": Sex.MALE, "am": Sex.MALE,
+}
+_GENDERED = re.compile(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|her|he|his|him)\b",
+                       re.IGNORECASE)
+_PRONOUN_SEX = {"she": Sex.FEMALE, "her": Sex.FEMALE, "he": Sex.MALE, "his": Sex.MALE,
+                "him": Sex.MALE}
+
+
+def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
+    """The first stated age in years and the patient's sex (words first, then pronouns)."""
+    age: int | None = None
+    sex: Sex | None = None
+    for m in _AGE.finditer(text):
+        value = int(m["age"])
+        word = (m["sex"] or "").lower()
+        unit = m.group()[len(m["age"]):].lower()
+        stated = "old" in unit or "o" in unit.split("y", 1)[-1][:3] or word in _SEX_WORDS
+        if not 0 < value < 120 or not stated:
+            continue
+        age = value
+        if word in _SEX_WORDS and (len(word) > 2 or m["sex"].isupper()):
+            sex = _SEX_WORDS[word]
+        break
+    if sex is None:
+        sex = _sex_from_words(text)
+    return age, sex
+
+
+def _sex_from_words(text: str) -> Sex | None:
+    counts = {Sex.FEMALE: 0, Sex.MALE: 0}
+    for m in _GENDERED.finditer(text):
+        w = m.group().lower()
+        s = _SEX_WORDS.get(w) or _PRONOUN_SEX.get(w)
+        if s:
+            counts[s] += 3 if w in _SEX_WORDS else 1
+    if counts[Sex.FEMALE] == counts[Sex.MALE]:
+        return None
+    return max(counts, key=counts.__getitem__)

@@ -1,0 +1,340 @@
+"""Relations between extracted items: stepOf, sequence, observedBefore/After,
+treats, resolvedBy, causedBy and complicationOf (cue phrases in
+``kg/rules/relations.json``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract import rules
+from kg.extract.context import same_noun_phrase
+from kg.extract.document import Doc, Head
+from kg.extract.items import Item
+from kg.extract.timeline import Event, sequence, time_rules
+from kg.model import Assertion, Kind, Relation, Span
+from kg.namespaces import KG
+
+
+@dataclass(frozen=True)
+class _Cues:
+    cause_after: re.Pattern[str]
+    result_before: re.Pattern[str]
+    treat: re.Pattern[str]
+    resolve: re.Pattern[str]
+    complication: re.Pattern[str]
+    steps: frozenset[str]
+    step_parent: str | None
+    adverse_parent: str
+
+
+@lru_cache(maxsize=1)
+def cues() -> _Cues:
+    d = rules.load("relations")
+    src = "relations.json"
+    return _Cues(
+        cause_after=rules.phrase_regex(d["cause_after"], src),
+        result_before=rules.phrase_regex(d["result_before"], src),
+        treat=rules.phrase_regex(d["treat"], src),
+        resolve=rules.phrase_regex(d["resolve"], src),
+        complication=rules.phrase_regex(d["complication"], src),
+        steps=frozenset(KG + s for s in d["step_classes"]),
+        step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
+        adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
+    )
+
+
+class Graph:
+    """Items, the heads they came from, and the relations found so far."""
+
+    def __init__(self, doc: Doc, items: list[Item], onto):
+        self.doc, self.items, self.onto = doc, items, onto
+        self.by_head: dict[int, list[Item]] = {}
+        for item in items:
+            for c in item.cands:
+                self.by_head.setdefault(id(c.head), [])
+                if item not in self.by_head[id(c.head)]:
+                    self.by_head[id(c.head)].append(item)
+        self.relations: dict[tuple[str, str, str], Relation] = {}
+        self.seq: dict[str, int] = {}
+
+    def items_of(self, h: Head) -> list[Item]:
+        return self.by_head.get(id(h), [])
+
+    def add(self, s: Item, p: str, o: Item, a: int | None = None, b: int | None = None) -> None:
+        if s is o or (s.key, p, o.key) in self.relations:
+            return
+        span = None
+        if a is not None and b is not None and a < b:
+            sec = self.doc.section_of(a)
+            span = Span(a, b, self.doc.text[a:b], sec.name if sec else None, p)
+        self.relations[(s.key, p, o.key)] = Relation(s.key, p, o.key, span)
+
+    def has(self, s: Item, p: str) -> bool:
+        return any(k[0] == s.key and k[1] == p for k in self.relations)
+
+    def is_step(self, item: Item) -> bool:
+        c = cues()
+        return any(self.onto.is_a(item.concept.iri, s) for s in c.steps) or bool(
+            c.step_parent and self.onto.is_a(item.concept.iri, c.step_parent))
+
+    def performed(self) -> list[Item]:
+        return [i for i in self.items if i.is_procedure and not i.planned]
+
+
+def _mentions(g: Graph, item: Item) -> list[Head]:
+    return [c.head for c in item.cands]
+
+
+def link_steps(g: Graph) -> dict[str, Item]:
+    """stepOf: a step -> the main procedure of its sentence, else the one before it."""
+    mains = [i for i in g.performed() if not g.is_step(i)]
+    out: dict[str, Item] = {}
+    for step in g.performed():
+        if not g.is_step(step):
+            continue
+        h = _mentions(g, step)[0]
+        same = [m for m in mains if any(x.sentence == h.sentence for x in _mentions(g, m))]
+        before = [m for m in mains if min(x.start for x in _mentions(g, m)) < h.start]
+        main = (same or before[-1:] or mains[:1] or [None])[0]
+        if main is not None:
+            g.add(step, "stepOf", main, h.start, h.end)
+            out[step.key] = main
+    return out
+
+
+def order(g: Graph, steps: dict[str, Item]) -> None:
+    """kg:sequence for performed procedures (see :mod:`kg.extract.timeline`)."""
+    events = []
+    tr = time_rules()
+    for item in g.performed():
+        if item.key in steps:
+            continue
+        h = min(_mentions(g, item), key=lambda x: x.start)
+        sent = g.doc.sentences[h.sentence]
+        earlier = bool(tr.before.search(g.doc.text, sent.start, h.start))
+        events.append(Event(item.key, h.start, g.doc.clause_of(h.start), item.historical,
+                            earlier))
+    g.seq = sequence(events)
+    for key, main in steps.items():
+        if main.key in g.seq:
+            g.seq[key] = g.seq[main.key]
+
+
+def index_procedure(g: Graph) -> Item | None:
+    mains = [i for i in g.performed() if i.key in g.seq and not i.historical and not g.is_step(i)]
+    return min(mains, key=lambda i: g.seq[i.key]) if mains else None
+
+
+def observed(g: Graph) -> None:
+    """observedBefore/After from section timing, and "after"/"follow-up" in narrative."""
+    index = index_procedure(g)
+    tr = time_rules()
+    for f in (i for i in g.items if not i.is_procedure):
+        c = f.cands[0]
+        if f.timing and index is not None:
+            g.add(f, "observedAfter" if f.timing == "after" else "observedBefore", index)
+            continue
+        sent = g.doc.sentences[c.head.sentence]
+        if not tr.after.search(g.doc.text, sent.start, c.head.start):
+            continue
+        earlier = [p for p in g.performed() if p.key in g.seq and not p.historical
+                   and not g.is_step(p)
+                   and min(x.start for x in _mentions(g, p)) < sent.start]
+        if earlier:
+            g.add(f, "observedAfter", max(earlier, key=lambda p: g.seq[p.key]))
+
+
+def _heads_after(g: Graph, pos: int, clause: tuple[int, int], kinds: tuple[Kind, ...],
+                 max_gap_words: int = 3) -> list[Head]:
+    """The coordinated list of heads starting right after ``pos`` in the clause."""
+    out: list[Head] = []
+    cur = pos
+    for h in g.doc.heads:
+        if h.start < cur or h.start >= clause[1]:
+            continue
+        if not same_noun_phrase(g.doc.text, cur, h.start, max_gap_words + (4 if not out else 0),
+                                allow_coordination=True):
+            if not out and len(g.doc.text[cur:h.start].split()) <= 4 and re.fullmatch(
+                    r"[\s\w'’-]*", g.doc.text[cur:h.start]):
+                pass
+            else:
+                break
+        if h.concept.kind not in kinds:
+            break
+        out.append(h)
+        cur = h.end
+    return out
+
+
+def _head_before(g: Graph, pos: int, lo: int, kinds: tuple[Kind, ...]) -> Head | None:
+    best = None
+    for h in g.doc.heads:
+        if lo <= h.start and h.end <= pos and h.concept.kind in kinds:
+            best = h
+    return best
+
+
+FINDING_KINDS = (Kind.FINDING, Kind.COMPLICATION)
+
+
+def causes(g: Graph) -> None:
+    """causedBy from "X secondary to A, B and C" and "A, with resultant X"."""
+    text = g.doc.text
+    for m in cues().cause_after.finditer(text):
+        clause = g.doc.clause_of(m.start())
+        effect = _head_before(g, m.start(), clause[0], FINDING_KINDS + (Kind.PROCEDURE,))
+        if effect is None or effect.concept.kind is Kind.PROCEDURE:
+            continue
+        if m.group().lower() == "from" and len(text[effect.end:m.start()].split()) > 1:
+            continue
+        targets = _heads_after(g, m.end(), clause, FINDING_KINDS + (Kind.PROCEDURE,))
+        for cause in targets:
+            for e in g.items_of(effect):
+                for c in g.items_of(cause):
+                    pred = "complicationOf" if c.is_procedure else "causedBy"
+                    g.add(e, pred, c, effect.start, cause.end)
+    for m in cues().result_before.finditer(text):
+        s = g.doc.sentence_of(m.start())
+        sent = g.doc.sentences[s]
+        cause = _head_before(g, m.start(), sent.start, FINDING_KINDS)
+        effects = _heads_after(g, m.end(), (m.end(), sent.end), FINDING_KINDS)
+        for effect in effects[:1]:
+            for e in g.items_of(effect):
+                for c in g.items_of(cause) if cause else []:
+                    g.add(e, "causedBy", c, cause.start, effect.end)
+
+
+def explicit_treats(g: Graph) -> None:
+    """'P to treat F', 'P for F' -> P treats F (every finding in the rest of the clause)."""
+    text = g.doc.text
+    for m in cues().treat.finditer(text):
+        clause = g.doc.clause_of(m.start())
+        proc = _head_before(g, m.start(), clause[0], (Kind.PROCEDURE,))
+        if proc is None or len(text[proc.end:m.start()].split()) > 3:
+            continue
+        for f in g.doc.heads:
+            if m.end() <= f.start and f.end <= clause[1] and f.concept.kind in FINDING_KINDS:
+                for p in g.items_of(proc):
+                    for fi in g.items_of(f):
+                        if fi.assertion is not Assertion.ABSENT:
+                            g.add(p, "treats", fi, proc.start, f.end)
+
+
+def _earlier(g: Graph, f: Item, p: Item) -> bool:
+    """Whether finding f was there before procedure p in the timeline."""
+    sp = g.seq.get(p.key)
+    for (s, pred, o) in g.relations:
+        if s != f.key:
+            continue
+        q = next((i for i in g.items if i.key == o), None)
+        if q is None or q.key not in g.seq or sp is None:
+            continue
+        if pred == "observedAfter" and g.seq[q.key] < sp:
+            return True
+        if pred == "observedBefore" and g.seq[q.key] <= sp:
+            return True
+        if pred == "observedAfter" and g.seq[q.key] >= sp:
+            return False
+    return f.first < min(x.start for x in _mentions(g, p))
+
+
+def implied_treats(g: Graph) -> None:
+    """A procedure whose kg:treatmentFor covers an earlier present finding treats it;
+    among several candidates, those that cause another finding are preferred."""
+    causes_ = {o for (s, p, o) in g.relations if p == "causedBy"}
+    for p in g.performed():
+        if g.is_step(p) or p.historical or g.has(p, "treats"):
+            continue
+        targets = g.onto.treatment_for(p.concept.iri)
+        if not targets:
+            continue
+        cands = [f for f in g.items if not f.is_procedure and f.assertion is Assertion.PRESENT
+                 and not f.historical and any(g.onto.is_a(f.concept.iri, t) for t in targets)
+                 and not _complication_of(g, f, p) and _earlier(g, f, p)]
+        preferred = [f for f in cands if f.key in causes_] or cands
+        for f in preferred:
+            g.add(p, "treats", f)
+
+
+def _complication_of(g: Graph, f: Item, p: Item) -> bool:
+    return (f.key, "complicationOf", p.key) in g.relations
+
+
+def resolutions(g: Graph, resolving_heads: set[int]) -> None:
+    """resolvedBy: a finding named after a resolution cue -> the sentence's procedures."""
+    for h in g.doc.heads:
+        if id(h) not in resolving_heads:
+            continue
+        sent = g.doc.sentences[h.sentence]
+        procs = [i for i in g.performed() if not g.is_step(i)
+                 and any(x.sentence == h.sentence for x in _mentions(g, i))]
+        if not procs:
+            procs = [i for i in g.performed() if not g.is_step(i)
+                     and min(x.start for x in _mentions(g, i)) < sent.start][-1:]
+        for f in g.items_of(h):
+            for p in procs:
+                g.add(f, "resolvedBy", p, h.start, h.end)
+
+
+def complications(g: Graph, steps: dict[str, Item]) -> None:
+    """complicationOf: complication classes -> their procedure; adverse findings
+    stated "following/after/post-" a procedure."""
+    text = g.doc.text
+    for m in cues().complication.finditer(text):
+        clause = g.doc.clause_of(m.start())
+        proc = next((h for h in g.doc.heads if h.concept.kind is Kind.PROCEDURE
+                     and m.end() <= h.start < clause[1]
+                     and len(text[m.end():h.start].split()) <= 2), None)
+        if proc is None:
+            continue
+        finding = _head_before(g, m.start(), clause[0], FINDING_KINDS)
+        if m.group().lower().startswith("post") and finding is None:
+            after = [h for h in g.doc.heads if h.start >= proc.end and h.start < clause[1]
+                     and h.concept.kind in FINDING_KINDS]
+            finding = after[0] if after else None
+        if finding is None:
+            continue
+        for f in g.items_of(finding):
+            for p in g.items_of(proc):
+                p = steps.get(p.key, p)
+                if f.assertion is not Assertion.ABSENT and not g.has(p, "treats"):
+                    g.add(f, "complicationOf", p, min(finding.start, m.start()),
+                          max(proc.end, finding.end))
+    index = index_procedure(g)
+    for f in g.items:
+        if f.is_procedure or f.assertion is Assertion.ABSENT or g.has(f, "complicationOf"):
+            continue
+        if f.concept.kind is not Kind.COMPLICATION:
+            continue
+        p = _procedure_for(g, f, steps, index)
+        if p is not None:
+            g.add(f, "complicationOf", p)
+
+
+def _procedure_for(g: Graph, f: Item, steps: dict[str, Item], index: Item | None) -> Item | None:
+    h = f.cands[0].head
+    ok = [p for p in g.performed() if (p.key, "treats", f.key) not in g.relations]
+    same = [steps.get(p.key, p) for p in ok
+            if any(x.sentence == h.sentence for x in _mentions(g, p))]
+    if same:
+        return same[0]
+    if f.timing == "after" and index is not None:
+        return index
+    before = [steps.get(p.key, p) for p in ok if not p.historical
+              and min(x.start for x in _mentions(g, p)) < h.start]
+    if before:
+        return before[-1]
+    return index
+
+
+def build_relations(g: Graph, resolving_heads: set[int]) -> None:
+    steps = link_steps(g)
+    order(g, steps)
+    observed(g)
+    causes(g)
+    explicit_treats(g)
+    resolutions(g, resolving_heads)
+    complications(g, steps)
+    implied_treats(g)
