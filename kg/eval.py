@@ -3,8 +3,9 @@
 A gold item matches a graph item when its label, a synonym or its UMLS CUI matches
 the graph class's label, a synonym or an ``oboInOwl:hasDbXref`` (lower-cased,
 punctuation folded, whole-word containment either way).  Items are paired one to
-one per case, greedily by best score (exact name or CUI 1.0, containment < 1.0),
-ties broken by gold order then graph IRI, so the pairing is deterministic.
+one per case, greedily by best score (gold label = class label or a shared CUI 1.0,
+an exact match through a synonym 0.95, whole-word containment below 0.9), ties
+broken by gold order then graph IRI, so the pairing is deterministic.
 
 Metrics (micro over all cases, and per case): findings, procedures and
 complication pairs as precision/recall/F1; assertion accuracy over matched findings
@@ -148,8 +149,9 @@ def load_gold(path: Path) -> list[GoldCase]:
 @dataclass(frozen=True)
 class GraphItem:
     iri: str
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # labels and synonyms of its classes
     cuis: frozenset[str]
+    labels: tuple[str, ...] = ()  # rdfs:label of its classes (a subset of names)
     assertion: str | None = None
     laterality: str | None = None
     levels: frozenset[str] = frozenset()
@@ -199,7 +201,14 @@ class _Vocabulary:
         self.index = index
         self.ontology = ontology
 
+    def labels(self, cls: str) -> list[str]:
+        """``rdfs:label`` of a class, from the graph file and the ontology."""
+        out = list(self.index.get(cls, {}).get(RDFS + "label", ()))
+        concept = self.ontology.get(cls) if self.ontology is not None else None
+        return out + [concept.label] if concept is not None else out
+
     def names(self, cls: str) -> list[str]:
+        """Labels and synonyms of a class."""
         out = [o for p, objs in self.index.get(cls, {}).items() if p in _NAME_PREDICATES
                for o in objs]
         concept = self.ontology.get(cls) if self.ontology is not None else None
@@ -243,12 +252,13 @@ def _item(index: Index, vocab: _Vocabulary, iri: str, with_levels: bool) -> Grap
     """A graph finding or procedure with the names and CUIs of its classes."""
     classes = sorted(index.get(iri, {}).get(RDF + "type", ()))
     names = tuple(dict.fromkeys(n for c in classes for n in vocab.names(c)))
+    labels = tuple(dict.fromkeys(n for c in classes for n in vocab.labels(c)))
     cuis = frozenset(umls_codes(x for c in classes for x in vocab.xrefs(c)))
     levels: set[str] = set()
     if with_levels:
         for site in index.get(iri, {}).get(KG + "site", ()):
             levels |= vocab.level_codes(site)
-    return GraphItem(iri=iri, names=names, cuis=cuis,
+    return GraphItem(iri=iri, names=names, cuis=cuis, labels=labels,
                      assertion=_ASSERTIONS.get(_first(index, iri, KG + "assertion") or ""),
                      laterality=_SIDES.get(_first(index, iri, KG + "laterality") or ""),
                      levels=frozenset(levels))
@@ -287,11 +297,23 @@ def graph_cases(index: Index, ontology: Any = None) -> dict[str, GraphCase]:
 # ---------------------------------------------------------------- matching
 
 
+# A match of the gold label with a class label ranks above one through a synonym, so
+# that a synonym shared by two concepts ("lung mass" for a Pancoast tumour) does not
+# take the item the other concept names exactly.
+SYNONYM_WEIGHT = 0.95
+
+
 def item_score(gold: GoldItem, item: GraphItem) -> float:
-    """How well a gold item matches a graph item: best over names and CUI."""
+    """How well a gold item matches a graph item: best over names and CUI.
+
+    1.0 for the gold label equal to a class label or a shared UMLS CUI; 0.95 for an
+    exact match through a synonym; below 0.9 for whole-word containment.
+    """
     if gold.cui and umls_codes([gold.cui]) & item.cuis:
         return 1.0
-    return max((name_score(g, n) for g in gold.names for n in item.names), default=0.0)
+    labels = set(item.labels)
+    return max((name_score(g, n) * (1.0 if g == gold.label and n in labels else SYNONYM_WEIGHT)
+                for g in gold.names for n in item.names), default=0.0)
 
 
 def align(gold: Sequence[GoldItem], items: Sequence[GraphItem]) -> dict[int, int]:
