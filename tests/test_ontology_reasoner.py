@@ -1,4 +1,4 @@
-"""HermiT (owlready2, Java 17) finds the compiled ontology consistent and every class satisfiable."""
+"""HermiT (owlready2, Java 17) finds the compiled ontology consistent, all classes satisfiable."""
 
 from __future__ import annotations
 
