@@ -156,11 +156,17 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     out: list[Cand] = []
     level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
+    own_site = onto.implied_site(h.concept.iri)
+    if own_site and parts and not any(_site_fits(onto, p.part, own_site) for p in parts):
+        variants.append((None, own_lats[0] if own_lats else None))  # the head names its site
     for p in parts or [None]:
         lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or [None]
         variants.extend((p.part if p else None, lat) for lat in lats)
     for part, lat in variants:
-        iri = onto.specialise(h.concept.iri, part) if part else h.concept.iri
+        iri = h.concept.iri
+        if part and own_site and not _site_fits(onto, part, own_site):
+            iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
+        iri = onto.specialise(iri, part) if part else iri
         concept = onto.get(iri) or h.concept
         for group in level_groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
@@ -168,6 +174,10 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+def _site_fits(onto, part: str, site: str) -> bool:
+    return onto.is_a(part, site) or onto.is_a(site, part)
 
 
 def _split_levels(b: Binding) -> bool:

@@ -134,9 +134,16 @@ def analyse(case: CaseText, onto, lex) -> Doc:
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
         elif concept.kind is Kind.ANATOMY:
-            if concept.level_codes and any(a < m.end and m.start < b for a, b in level_spans):
-                continue  # "L5": the level finder reads it (ranges, discs, anaphora)
             part = None if concept.level_codes else m.iri
+            if concept.level_codes and any(a < m.end and m.start < b for a, b in level_spans):
+                # "L5" alone: the level finder reads it (ranges, discs, anaphora);
+                # "epidural space at L1": keep the part, generic, beside the level
+                inside = [(a, b) for a, b in level_spans if a < m.end and m.start < b]
+                longer = (m.end - m.start) > sum(b - a for a, b in inside) + 3
+                part = next((p for p in concept.parents
+                             if (pc := onto.get(p)) and not pc.level_codes), None)
+                if part is None or not longer:
+                    continue
             tokens.append(SiteToken(m.start, m.end, part, concept.level_codes, m.iri))
         elif concept.kind is Kind.MODALITY:
             modalities.append((m.start, m.end, m.iri))
