@@ -2,8 +2,13 @@
 
 import pytest
 
-from kg.extract.context import (context_for, find_laterality, find_severity, find_sizes,
-                                find_triggers)
+from kg.extract.context import (
+    context_for,
+    find_laterality,
+    find_severity,
+    find_sizes,
+    find_triggers,
+)
 from kg.extract.sentences import split_clauses
 from kg.model import Assertion
 

@@ -36,12 +36,14 @@ def rels(x) -> set[tuple[str, str, str]]:
 def test_coordinated_sides_make_two_findings():
     x = run("Cement leakage into the right and left pedicles at L3.")
     assert [(f.concept.iri, f.laterality) for f in x.findings] == [
-        (KG + "PedicleCementLeakage", Laterality.RIGHT), (KG + "PedicleCementLeakage", Laterality.LEFT)]
+        (KG + "PedicleCementLeakage", Laterality.RIGHT),
+        (KG + "PedicleCementLeakage", Laterality.LEFT)]
 
 
 def test_coordinated_sites_make_one_finding_each():
     x = run("Cement leakage into the pedicles and the epidural space at L1.")
-    assert [s.iri for f in x.findings for s in f.sites] == [KG + "L1Pedicle", KG + "L1EpiduralSpace"]
+    sites = [s.iri for f in x.findings for s in f.sites]
+    assert sites == [KG + "L1Pedicle", KG + "L1EpiduralSpace"]
 
 
 def test_coordinated_levels_make_one_finding_each():
@@ -131,7 +133,8 @@ def test_differential_section_goes_to_differential():
     text = "Findings: Spinal stenosis.\nDifferential Diagnosis: Metastasis"
     sections = [Section("Findings", 0, 26), Section("Differential Diagnosis", 27, len(text))]
     x = run(text, sections)
-    assert classes(x) == ["SpinalStenosis"] and [c.iri for c in x.differential] == [KG + "Metastasis"]
+    assert classes(x) == ["SpinalStenosis"]
+    assert [c.iri for c in x.differential] == [KG + "Metastasis"]
 
 
 def test_discussion_section_gives_nothing():

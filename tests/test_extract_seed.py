@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 
+from conftest import SEED
+
 from kg.model import Assertion, Laterality, Severity, Sex
 from kg.namespaces import KG
-from conftest import SEED
 
 
 @lru_cache(maxsize=1)

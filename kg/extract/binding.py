@@ -16,6 +16,22 @@ from kg.extract.context import Modifier, bind_postmodifiers, bind_premodifiers, 
 from kg.extract.document import Doc, Head, SiteToken
 
 _COORD = re.compile(r"\b(?:and|or)\b|,|&")
+# A postmodifying site hangs off its head through a preposition ("node at L4",
+# "leakage into the pedicle"); a verb or a new participle in between ends the phrase.
+_POST_GAP = re.compile(
+    r"^[\s,]*(?:(?:of|in|at|into|to|within|involving|along|from|on|through|throughout|"
+    r"affecting|near|around|behind|below|above|across|beneath|between|the|a|an|both|and|or|"
+    r"right|left|bilateral|bilaterally|[\w’'-]+(?:al|ic|ar|or|ior|ed)|level|levels|aspect|"
+    r"side|portion|margin|region)[\s,]+)*$", re.IGNORECASE)
+
+
+def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
+    gap = text[a:b]
+    if not gap.strip():
+        return True
+    if len(gap.split()) > 6 or not _POST_GAP.match(gap + " "):
+        return False
+    return not first or gap.strip()[:1] != ","
 
 
 @dataclass
@@ -65,8 +81,17 @@ def bind_all(doc: Doc) -> list[Binding]:
         stop = clause[1]
         if i + 1 < len(heads) and heads[i + 1].start < stop:
             stop = heads[i + 1].start
-        out[i].post = [t for t in doc.tokens
-                       if h.end <= t.start and t.end <= stop and t.start not in claimed]
+        cur, post = h.end, []
+        for t in doc.tokens:
+            if t.start < cur or t.end > stop or t.start in claimed:
+                if post and t.start < cur:
+                    post.append(t)  # overlapping tokens of one match ("space at L1")
+                continue
+            if not _post_ok(doc.text, cur, t.start, not post):
+                break
+            post.append(t)
+            cur = t.end
+        out[i].post = post
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
     return out

@@ -10,15 +10,17 @@ level (an intrathecal leak at L5 -> L5IntrathecalSpace).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.extract.binding import Binding, head_span
 from kg.extract.context import Context, context_for
-from kg.extract.document import Doc, Head, SiteToken
+from kg.extract.document import Doc, Head
 from kg.extract.sections import SectionInfo
+from kg.model import Concept, Kind, Laterality, Severity, Site, Span
 from kg.namespaces import KG
-from kg.model import Assertion, Concept, Kind, Laterality, Severity, Site, Span
 
+_COORDINATED = re.compile(r"\b(?:and|or)\b|,")
 SKIP_KINDS = frozenset({"discussion", "method", "title"})
 
 
@@ -135,8 +137,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     tokens = b.tokens()
     parts = [t for t in tokens if t.part]
     level_toks = [t for t in tokens if t.codes and not t.part]
-    direct = [t.anatomy_iri for t in level_toks if t.anatomy_iri and t.anatomy_iri != onto.level_site(
-        t.codes[0]) and len(t.codes) == 1]
+    direct = [t.anatomy_iri for t in level_toks if t.anatomy_iri and len(t.codes) == 1
+              and t.anatomy_iri != onto.level_site(t.codes[0])]
     codes: list[str] = []
     for t in level_toks:
         codes.extend(c for c in t.codes if c not in codes)
@@ -157,14 +159,18 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
     own_site = onto.implied_site(h.concept.iri)
-    if own_site and parts and not any(_site_fits(onto, p.part, own_site) for p in parts):
-        variants.append((None, own_lats[0] if own_lats else None))  # the head names its site
+    misfit = [p for p in parts if own_site and not _site_fits(onto, p.part, own_site)]
+    coordinated = bool(misfit) and len(misfit) == len(parts) and bool(
+        _COORDINATED.search(doc.text[h.end:misfit[0].start]))
+    if coordinated:
+        # "leakage into the pedicles and the epidural space": the head names its own site
+        variants.append((None, own_lats[0] if own_lats else None))
     for p in parts or [None]:
         lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or [None]
         variants.extend((p.part if p else None, lat) for lat in lats)
     for part, lat in variants:
         iri = h.concept.iri
-        if part and own_site and not _site_fits(onto, part, own_site):
+        if part and coordinated and not _site_fits(onto, part, own_site):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
         iri = onto.specialise(iri, part) if part else iri
         concept = onto.get(iri) or h.concept
@@ -177,7 +183,21 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
 
 
 def _site_fits(onto, part: str, site: str) -> bool:
-    return onto.is_a(part, site) or onto.is_a(site, part)
+    """Whether a named part agrees with a class's implied site (is-a or part-of, either way)."""
+    return (onto.is_a(part, site) or onto.is_a(site, part)
+            or _part_of(onto, part, site) or _part_of(onto, site, part))
+
+
+def _part_of(onto, part: str, whole: str) -> bool:
+    seen, stack = {part}, [part]
+    while stack:
+        for up in onto.part_of(stack.pop()):
+            if onto.is_a(up, whole):
+                return True
+            if up not in seen:
+                seen.add(up)
+                stack.append(up)
+    return False
 
 
 def _split_levels(b: Binding) -> bool:
@@ -219,7 +239,9 @@ def _fallback_parent(onto, iri: str) -> str | None:
     if not onto.implied_site(iri):
         return None
     roots = {KG + "Finding", KG + "ProcedureComplication", KG + "Procedure"}
-    for anc in sorted(onto.ancestors(iri) - roots - {iri}, key=lambda a: (-len(onto.ancestors(a)), a)):
+    nearest_first = sorted(onto.ancestors(iri) - roots - {iri},
+                           key=lambda a: (-len(onto.ancestors(a)), a))
+    for anc in nearest_first:
         if onto.get(anc) and not onto.implied_site(anc):
             return anc
     return None

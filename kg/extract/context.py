@@ -86,7 +86,8 @@ def _compiled() -> _Compiled:
     sev_map = {_key(k): v for k, v in mods["severity"].items()}
     units = "|".join(re.escape(u) for u in mods["size_units"])
     size = rules.compile_regex(
-        r"(?<![\w.])\d+(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*(?:" + units + r")(?![\w])",
+        r"(?<![\w.])\d+(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*"
+        r"(?:" + units + r")(?![\w])",
         "modifiers.json")
     return _Compiled(
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
@@ -187,8 +188,8 @@ def _lat_value(phrase: str, c: _Compiled) -> str:
     for w in reversed(words):
         if w in c.lat_map:
             return c.lat_map[w]
-        if w.rstrip("-sided") in c.lat_map:
-            return c.lat_map[w.rstrip("-sided")]
+        if w.removesuffix("-sided") in c.lat_map:
+            return c.lat_map[w.removesuffix("-sided")]
     return Laterality.BILATERAL.value if "both" in key or "bilateral" in key else (
         Laterality.LEFT.value if "left" in key else Laterality.RIGHT.value)
 
@@ -206,7 +207,9 @@ def find_sizes(text: str) -> list[Modifier]:
 _WORD = re.compile(r"[A-Za-z0-9'’]+")
 _NP_BREAK = re.compile(
     r"[,;:.()]|\b(?:of|in|at|into|with|without|from|to|for|on|by|is|are|was|were|has|have|"
-    r"had|and|or|but|which|that|after|before|following|secondary|due)\b", re.IGNORECASE)
+    r"had|and|or|but|which|that|after|before|following|secondary|due|demonstrat\w*|show\w*|"
+    r"reveal\w*|seen|noted|identified|present|including|obtained|performed|represent\w*|"
+    r"suggest\w*|measur\w*|extend\w*)\b", re.IGNORECASE)
 
 
 def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,

@@ -10,8 +10,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extract import rules
-from kg.extract.context import Modifier, Trigger, find_laterality, find_severity, find_sizes, \
-    find_triggers
+from kg.extract.context import (
+    Modifier,
+    Trigger,
+    find_laterality,
+    find_severity,
+    find_sizes,
+    find_triggers,
+)
 from kg.extract.levels import LevelMention, find_levels, resolve_anaphora
 from kg.extract.sections import SectionIndex, SectionInfo, find_sections
 from kg.extract.sentences import Sentence, split_clauses, split_sentences

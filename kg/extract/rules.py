@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ class RuleError(KGError):
     """A rule file under kg/rules/ is missing, malformed or inconsistent."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> dict[str, Any]:
     """The parsed, checked rule file ``kg/rules/<name>.json``."""
     path = RULES_DIR / f"{name}.json"
