@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.namespaces import KG
 from kg.ontology import Ontology
@@ -70,8 +71,9 @@ def singular(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=200_000)
 def normalise_token(token: str) -> str:
-    """One token's canonical form (see the module docstring)."""
+    """One token's canonical form (see the module docstring); cached: words repeat."""
     t = token.lower().replace("’", "'").replace("ʼ", "'").replace("`", "'")
     if t.endswith("'s"):
         t = t[:-2]
