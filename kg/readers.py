@@ -71,9 +71,15 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[CaseText]:
     warning, so two inputs never mint the same IRIs.
     """
     seen: dict[str, str] = {}
+    renamed = 0
     for file in _expand(paths):
         for case in read_file(file):
-            yield _unique(case, seen)
+            unique = _unique(case, seen)
+            renamed += unique is not case
+            yield unique
+    if renamed:
+        log.warning("%d repeated case id(s) renamed with a -2, -3 ... suffix (-v lists them)",
+                    renamed)
 
 
 def read_file(path: str | Path) -> list[CaseText]:
@@ -151,7 +157,7 @@ def _unique(case: CaseText, seen: dict[str, str]) -> CaseText:
     while f"{case.id}-{n}" in seen:
         n += 1
     new_id = f"{case.id}-{n}"
-    log.warning("%s: case id %r already read from %s; using %r", case.source, case.id,
+    log.info("%s: case id %r already read from %s; using %r", case.source, case.id,
                 seen[case.id], new_id)
     seen[new_id] = case.source
     return replace(case, id=new_id)
