@@ -77,11 +77,12 @@ class Pipeline:
     lexicon: Any
 
     @classmethod
-    def load(cls, ontology_path: Path | None = None) -> Pipeline:
+    def load(cls, extra: tuple[Path, ...] | list[Path] = ()) -> Pipeline:
+        """The shipped ontology plus users' own (``extra``: OWL/RDF-XML, Turtle, OBO)."""
         from kg.lexicon import Lexicon
         from kg.ontology import load_ontology
 
-        onto = load_ontology(ontology_path) if ontology_path else load_ontology()
+        onto = load_ontology(extra=tuple(extra)) if extra else load_ontology()
         return cls(onto, Lexicon.from_ontology(onto))
 
     def extract(self, case: Any) -> Any:

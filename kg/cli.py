@@ -101,16 +101,18 @@ Examples:
   kg build seeds -o outputs/graph.ttl
   kg build case.txt cases.jsonl more/ -o graph.nt
   kg build seeds -o graph.jsonld --base https://example.org/case/
+  kg build cases/ -o graph.ttl --ontology my-terms.obo
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output file; format from the suffix: .ttl .nt .nq .trig .jsonld .rdf")
 @click.option("--base", default=CASE, show_default=True, help="Base IRI for case instances.")
-@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path),
-              help="A compiled CaseKG ontology to use instead of the shipped one.")
+@click.option("--ontology", "ontologies", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Add your own ontology (OWL/RDF-XML, Turtle, OBO); repeatable.")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], output: Path, base: str,
-          ontology: Path | None) -> None:
+          ontologies: tuple[Path, ...]) -> None:
     """Read case texts (files or directories), extract, and write the graph.
 
     Reads .txt/.text/.md (seed format, 'Field: value' or plain) and .jsonl. Prints one
@@ -118,7 +120,10 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path, base: str,
     """
     from kg.build import Pipeline, build_file
 
-    pipeline = Pipeline.load(ontology) if ontology else None
+    for path in ontologies:
+        if not path.is_file():
+            raise KGError(f"{path}: no such ontology file")
+    pipeline = Pipeline.load(ontologies) if ontologies else None
     report = build_file(paths, output, base=base, pipeline=pipeline)
     _say(ctx, report.summary())
     ctx.exit(report.exit_code)
@@ -201,6 +206,24 @@ def gaps(paths: tuple[Path, ...], top: int, max_words: int) -> None:
 
     lexicon = Lexicon.from_ontology(load_ontology())
     click.echo(format_gaps(find_gaps(read_paths(paths), lexicon, max_words=max_words), top=top))
+
+
+@cli.command("eval", epilog="""\b
+Examples:
+  kg eval --gold tests/gold/dev.jsonl ../shared/cases/medpix2.jsonl
+  kg eval --gold tests/gold/dev.jsonl --graph outputs/graph.ttl --json
+""")
+@click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--gold", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Gold standard (JSON Lines).")
+@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
+              help="Score this graph instead of building CASES.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+def eval_cmd(cases: tuple[Path, ...], gold: Path, graph: Path | None, as_json: bool) -> None:
+    """Score extraction against a gold standard: precision, recall, F1."""
+    from kg.eval import run as run_eval
+
+    click.echo(run_eval(gold, list(cases), graph, as_json=as_json))
 
 
 # ---------------------------------------------------------------- draw

@@ -45,7 +45,7 @@ class StubPipeline:
 
 @pytest.fixture
 def stub(monkeypatch):
-    monkeypatch.setattr(Pipeline, "load", classmethod(lambda cls, path=None: StubPipeline()))
+    monkeypatch.setattr(Pipeline, "load", classmethod(lambda cls, extra=(): StubPipeline()))
 
 
 @pytest.fixture
