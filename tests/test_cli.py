@@ -238,3 +238,10 @@ def test_api_query_on_a_path(graph):
     import kg
 
     assert kg.query(graph, "ASK { ?c a kg:Case }") == [{"answer": True}]
+
+
+def test_build_missing_user_ontology_exit_2(stub, cases, tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(cases), "-o", str(tmp_path / "g.ttl"),
+                                      "--ontology", str(tmp_path / "mine.obo")])
+    assert result.exit_code == 2
+    assert "mine.obo: no such ontology file" in result.output
