@@ -29,7 +29,7 @@ def build(paths: PathLike | Iterable[PathLike], base: str = CASE) -> Any:
     Cases that fail are logged and skipped (as ``kg build`` does); the report is
     on the graph as ``graph.build_report``.
     """
-    from kg.build import build_triples
+    from kg.pipeline import build_triples
     from kg.rdfio import to_rdflib_graph
 
     triples, report = build_triples(_paths(paths), base=base)
@@ -48,14 +48,14 @@ def query(graph: Any, name_or_sparql: str, bindings: dict[str, Any] | None = Non
     Returns rows as dicts of plain values (IRIs and strings as ``str``, numbers as
     numbers); an ASK gives ``[{'answer': True|False}]``.
     """
-    from kg.query import run_query
+    from kg.sparql import run_query
 
     return run_query(name_or_sparql, _store(graph, with_ontology), bindings=bindings).records()
 
 
 def draw(graph: Any, case_id: str, out: PathLike) -> Path:
     """Draw case ``case_id`` of ``graph`` (a path or an ``rdflib.Graph``) to ``out`` (.png/.svg)."""
-    from kg.draw import draw_case
+    from kg.draw_render import draw_case
 
     return draw_case(Path(graph) if isinstance(graph, str) else graph, case_id, Path(out))
 
@@ -71,7 +71,7 @@ def validate_graph(graph: Path, shapes: Path | None = None) -> tuple[bool, str]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    from kg.query import ontology_file
+    from kg.sparql import ontology_file
 
     shapes = shapes or shapes_file()
     data = _parse(rdflib.Graph(), graph)
@@ -85,7 +85,7 @@ def validate_graph(graph: Path, shapes: Path | None = None) -> tuple[bool, str]:
 
 def shapes_file() -> Path:
     """The shipped SHACL shapes: beside the compiled ontology."""
-    from kg.query import ontology_file
+    from kg.sparql import ontology_file
 
     here = Path(__file__).resolve().parent
     candidates = [here / "_ontologies" / "shapes.ttl", here.parent / "ontologies" / "shapes.ttl"]
@@ -119,7 +119,7 @@ def _store(graph: Any, with_ontology: bool) -> Any:
     """A pyoxigraph Store (with the ontology) for a path, an rdflib Graph or a Store."""
     import pyoxigraph as ox
 
-    from kg.query import load_store
+    from kg.sparql import load_store
 
     if isinstance(graph, ox.Store):
         return graph

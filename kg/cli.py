@@ -118,7 +118,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path, base: str,
     Reads .txt/.text/.md (seed format, 'Field: value' or plain) and .jsonl. Prints one
     summary line; writes build-report.json next to the output.
     """
-    from kg.build import Pipeline, build_file
+    from kg.pipeline import Pipeline, build_file
 
     for path in ontologies:
         if not path.is_file():
@@ -154,7 +154,7 @@ Examples:
 def query_cmd(ctx: click.Context, query: str, graph: Path, fmt: str, output: Path | None,
               binds: tuple[str, ...], no_ontology: bool) -> None:
     """Run a competency question (cq1..cq7 or its alias), a .rq file, or inline SPARQL."""
-    from kg.query import format_result, run_query
+    from kg.sparql import format_result, run_query
     from kg.rdfio import atomic_write
 
     result = run_query(query, graph, bindings=_bindings(binds), with_ontology=not no_ontology)
@@ -181,7 +181,7 @@ def _bindings(binds: tuple[str, ...]) -> dict[str, Any]:
 @cli.command("queries", epilog="\b\nExample:\n  kg queries")
 def queries_cmd() -> None:
     """List the named competency questions: name, alias, description."""
-    from kg.query import named_queries
+    from kg.sparql import named_queries
 
     rows = [(q.name, q.alias, q.description) for q in named_queries()]
     widths = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
@@ -241,7 +241,7 @@ Example:
 @click.pass_context
 def draw(ctx: click.Context, case_id: str, graph: Path, output: Path) -> None:
     """Draw one case: procedures, findings, sites and their relations."""
-    from kg.draw import draw_case
+    from kg.draw_render import draw_case
 
     if not graph.is_file():
         raise KGError(f"{graph}: no such graph file")

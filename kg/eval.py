@@ -542,14 +542,10 @@ def format_report(report: EvalReport) -> str:
 
 def _build(cases: Sequence[str | Path]) -> Path:
     """Build a graph from ``cases`` into a temporary N-Triples file."""
-    import importlib
+    from kg.pipeline import build_file
 
-    build = importlib.import_module("kg.build")  # the package's `kg.build` is the API function
     out = Path(tempfile.mkdtemp(prefix="kg-eval-")) / "graph.nt"
-    if hasattr(build, "build_graph"):
-        build.build_graph(list(cases)).serialize(destination=str(out), format="nt")
-    else:
-        build.build_file(list(cases), out)
+    build_file(list(cases), out)
     return out
 
 

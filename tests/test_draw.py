@@ -1,4 +1,4 @@
-"""Tests of the case picture (kg/draw.py, kg/draw_model.py, kg/draw_layout.py).
+"""Tests of the case picture (kg/draw_render.py, kg/draw_model.py, kg/draw_layout.py).
 
 The fixture is the seed case's facts (../shared/MODEL.md "The seed case") written
 by hand as Turtle, plus a generated case with 45 findings for the crowded layout.
@@ -12,7 +12,7 @@ import pytest
 
 rdflib = pytest.importorskip("rdflib")
 
-from kg.draw import draw_case, render_case  # noqa: E402
+from kg.draw_render import draw_case, render_case  # noqa: E402
 from kg.draw_model import read_case_view, split_camel  # noqa: E402
 from kg.errors import InputError  # noqa: E402
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from kg.errors import InputError, QueryError
-from kg.query import format_result, named_queries, resolve_query, run_query
+from kg.sparql import format_result, named_queries, resolve_query, run_query
 
 GRAPH = """\
 @prefix kg: <https://w3id.org/casekg/onto#> .
