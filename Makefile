@@ -41,6 +41,12 @@ test: $(VENV)/.installed java
 ontology: $(VENV)/.installed
 	$(BIN)/python -m kg.ontogen
 
+# Benchmark (bench/README.md): writes outputs/bench.md.  `make bench BENCH_ARGS=--quick`
+# for 1,000 cases (~2 min); the default run (1k, 10k, 100k cases) takes up to ~30 min.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check kg tests

@@ -144,15 +144,17 @@ def shift_levels(text: str, rng: random.Random) -> str:
             delta = -delta
         if min(numbers) + delta < low or max(numbers) + delta > high:
             continue
-
-        def shift(m: re.Match[str], region: str = region, delta: int = delta) -> str:
-            n = int(m.group(2))
-            if m.group(1) != region or not low <= n <= high:
-                return m.group(0)
-            return f"{region}{n + delta}"
-
-        text = _LEVEL.sub(shift, text)
+        text = _LEVEL.sub(lambda m, r=region, d=delta, lo=low, hi=high:
+                          _shifted(m, r, d, lo, hi), text)
     return text
+
+
+def _shifted(m: re.Match[str], region: str, delta: int, low: int, high: int) -> str:
+    """One level moved by ``delta`` if it is of ``region`` and in range."""
+    n = int(m.group(2))
+    if m.group(1) != region or not low <= n <= high:
+        return m.group(0)
+    return f"{region}{n + delta}"
 
 
 def vary_ages(text: str, rng: random.Random) -> str:
