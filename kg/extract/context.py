@@ -76,11 +76,13 @@ def _compiled() -> _Compiled:
     mods = rules.load("modifiers")
     lat_map = {_key(k): v for k, v in mods["laterality"].items()}
     multi = [k for k in mods["laterality"] if len(k) > 1]
-    single = [k.upper() for k in mods["laterality"] if len(k) == 1]
+    single = "".join(sorted(k.upper() for k in mods["laterality"] if len(k) == 1))
+    # multi-letter words in any case; single letters ("R occipital condyle") capitals only,
+    # not after a number ("4 L of fluid") and followed by a word
     lat_pre = rules.compile_regex(
-        r"(?<![\w/-])(?:" + "|".join(re.escape(k).replace(r"\ ", r"[\s-]+")
-                                    for k in sorted(multi, key=len, reverse=True))
-        + r")(?![\w/])|(?<![\w/.-])(?<!\d )(?:" + "|".join(single) + r")(?=\s+[A-Za-z])(?![\w/])",
+        r"(?i:(?<![\w/-])" + rules.trie_alternation(multi) + r"(?![\w/]))"
+        + (rf"|[{single}](?<![\w/.-][{single}])(?<!\d [{single}])(?=\s+[A-Za-z])(?![\w/])"
+           if single else ""),
         "modifiers.json", 0)
     lat_post = rules.phrase_regex(mods["laterality_postmodifiers"], "modifiers.json")
     sev_map = {_key(k): v for k, v in mods["severity"].items()}
@@ -92,7 +94,7 @@ def _compiled() -> _Compiled:
     return _Compiled(
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
         meta=meta,
-        lat_pre=_case_insensitive_multi(lat_pre),
+        lat_pre=lat_pre,
         lat_post=lat_post,
         lat_map=lat_map,
         severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
@@ -100,13 +102,6 @@ def _compiled() -> _Compiled:
         sev_window=int(mods.get("severity_window_words", 6)),
         size=size,
     )
-
-
-def _case_insensitive_multi(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """Multi-letter laterality words in any case; single letters stay capitals only."""
-    src = pattern.pattern
-    head, sep, tail = src.partition("|(?<![\\w/.-])(?<!\\d )")
-    return re.compile("(?i:" + head + ")" + sep + tail)
 
 
 def _key(phrase: str) -> str:

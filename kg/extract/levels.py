@@ -61,7 +61,8 @@ class _Compiled:
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
     exclusions: tuple[_Exclusion, ...]
-    anaphora: tuple[tuple[re.Pattern[str], int], ...]
+    anaphora: tuple[tuple[re.Pattern[str], int, str], ...]  # pattern, offset, required word
+    axis_requires: str
     maxima: dict[str, int]
     range_words: frozenset[str]
 
@@ -83,7 +84,8 @@ def _compiled() -> _Compiled:
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
     regions = {k.lower(): v for k, v in data["regions"].items()}
     ordinal = rules.compile_regex(
-        r"\b(?P<ord>" + "|".join(ordinals) + r")\s+(?P<reg>" + "|".join(regions)
+        r"\b(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
+        + rules.trie_alternation(list(regions))
         + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b", src)
     exclusions = tuple(
         _Exclusion(
@@ -97,12 +99,13 @@ def _compiled() -> _Compiled:
         )
         for e in data["exclusions"]
     )
-    anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]))
-                     for a in data["anaphora"])
+    anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]),
+                      a.get("requires", "").lower()) for a in data["anaphora"])
     return _Compiled(
         token=token, words=words, words_map=words_map,
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
         axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
+        axis_requires=data["axis_word"].get("requires", "").lower(),
         ordinal=ordinal, ordinals=ordinals, regions=regions,
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
         exclusions=exclusions, anaphora=anaphora,
@@ -175,6 +178,7 @@ def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] |
 def find_levels(text: str) -> list[LevelMention]:
     """Every vertebral level named in ``text``, in text order (anaphora included)."""
     c = _compiled()
+    low = text.lower()
     found: list[LevelMention] = []
     for m in c.token.finditer(text):
         number = int(m["n1"])
@@ -188,14 +192,16 @@ def find_levels(text: str) -> list[LevelMention]:
             found.append(LevelMention(m.start(), end, text[m.start():end], codes))
     for m in c.words.finditer(text):
         found.append(LevelMention(m.start(), m.end(), m.group(), c.words_map[m.group().lower()]))
-    for m in c.axis.finditer(text):
+    for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
     for m in c.ordinal.finditer(text):
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))
-    for pattern, offset in c.anaphora:
+    for pattern, offset, needs in c.anaphora:
+        if needs not in low:
+            continue
         for m in pattern.finditer(text):
             found.append(LevelMention(m.start(), m.end(), m.group(), (), anaphora=offset))
     return _drop_overlaps(found)

@@ -73,14 +73,54 @@ def compile_regex(pattern: str, source: str, flags: int = re.IGNORECASE) -> re.P
         raise RuleError(f"{RULES_DIR / source}: bad regex {pattern!r} ({exc})") from None
 
 
+_LITERAL = re.compile(r"[\w\s'’/.,&+-]+")
+
+
 def phrase_regex(phrases: list[str] | tuple[str, ...], source: str) -> re.Pattern[str]:
     """One word-bounded alternation over literal-ish phrases, longest first.
 
     Phrases may hold small regex pieces (``to stabili[sz]e``); spaces match any
-    run of whitespace and a hyphen also matches a space.
+    run of whitespace.  When every phrase is literal the alternation is compiled
+    as a character trie (``no(?:t|\\s+evidence\\s+of)?``): the same matches,
+    several times faster, since at each position only one branch can go on.
     """
-    parts = []
-    for p in sorted(set(phrases), key=len, reverse=True):
-        body = re.sub(r"\s+", r"\\s+", p.strip())
-        parts.append(body)
-    return compile_regex(r"(?<![\w/-])(?:" + "|".join(parts) + r")(?![\w/])", source)
+    unique = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if all(_LITERAL.fullmatch(p) for p in unique):
+        body = trie_alternation(unique)
+    else:
+        body = "(?:" + "|".join(re.sub(r"\s+", r"\\s+", p) for p in unique) + ")"
+    return compile_regex(r"(?<![\w/-])" + body + r"(?![\w/])", source)
+
+
+def _atoms(phrase: str) -> list[str]:
+    """A literal phrase as regex atoms: one escaped character each, a space run as ``\\s+``."""
+    out: list[str] = []
+    for ch in phrase.lower():
+        atom = r"\s+" if ch.isspace() else re.escape(ch)
+        if not (atom == r"\s+" and out and out[-1] == atom):
+            out.append(atom)
+    return out
+
+
+def trie_alternation(phrases: list[str] | tuple[str, ...]) -> str:
+    """A regex matching any of the literal ``phrases`` (case folded), longest first.
+
+    The phrases share their prefixes in a trie; a phrase that ends where a longer one
+    goes on makes the continuation optional and greedy, so the longest phrase wins.
+    """
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for atom in _atoms(phrase):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return "(?:" + _serialise(root) + ")"
+
+
+def _serialise(node: dict[str, dict]) -> str:
+    alts = [atom + _serialise(child) for atom, child in node.items() if atom]
+    if not alts:
+        return ""
+    if "" in node:
+        return "(?:" + "|".join(alts) + ")?"
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

@@ -1,0 +1,41 @@
+"""Rule compilation: the trie-compiled phrase regex matches what a plain alternation would."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import rules
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [m.group() for m in pattern.finditer(text)]
+
+
+def test_trie_phrase_regex_prefers_the_longest_phrase():
+    rx = rules.phrase_regex(["no", "not", "no evidence of", "no sign of", "no signs of"], "t")
+    assert _spans(rx, "No evidence of a tear, not a cyst; no signs of bleeding.") == [
+        "No evidence of", "not", "no signs of"]
+
+
+def test_trie_phrase_regex_backs_off_to_a_shorter_phrase_at_a_word_boundary():
+    rx = rules.phrase_regex(["no", "no evidence"], "t")
+    assert _spans(rx, "no evidenced change") == ["no"]
+
+
+def test_trie_phrase_regex_spaces_match_any_whitespace_and_keep_word_bounds():
+    rx = rules.phrase_regex(["free of", "r/o"], "t")
+    assert _spans(rx, "free\n of mass, r/o abscess, carefree ofx") == ["free\n of", "r/o"]
+
+
+def test_phrase_regex_with_regex_pieces_still_compiles_as_alternation():
+    rx = rules.phrase_regex(["to stabili[sz]e", "for"], "t")
+    assert _spans(rx, "fused to stabilise the spine for pain") == ["to stabilise", "for"]
+
+
+def test_trie_equals_plain_alternation_on_a_sample():
+    phrases = ["mild", "mild to moderate", "moderate", "moderately", "severe", "slight"]
+    plain = re.compile(r"(?<![\w/-])(?:" + "|".join(
+        re.sub(r"\s+", r"\\s+", p) for p in sorted(phrases, key=len, reverse=True))
+        + r")(?![\w/])", re.IGNORECASE)
+    text = "Mild to moderate stenosis, moderately severe pain, slightly mild-ish, mildly."
+    assert _spans(rules.phrase_regex(phrases, "t"), text) == _spans(plain, text)
