@@ -10,15 +10,20 @@ level (an intrathecal leak at L5 -> L5IntrathecalSpace).
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from kg.extract import rules
 from kg.extract.binding import Binding, head_span
 from kg.extract.context import Context, context_for
 from kg.extract.document import Doc, Head
 from kg.extract.sections import SectionInfo
-from kg.model import Concept, Kind, Laterality, Severity, Site, Span
+from kg.model import Assertion, Concept, Kind, Laterality, Severity, Site, Span
 from kg.namespaces import KG
+
+log = logging.getLogger(__name__)
 
 _COORDINATED = re.compile(r"\b(?:and|or)\b|,")
 SKIP_KINDS = frozenset({"discussion", "method", "title"})
@@ -121,8 +126,26 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
         ctx = context_for(h.start, h.end, doc.clause_of(h.start), doc.triggers)
         if ctx.family:
             continue
+        if h.concept.kind is Kind.PROCEDURE:
+            if not _performed_kind(onto, h.concept.iri) or ctx.assertion is Assertion.ABSENT:
+                log.debug("%s: %r is not a performed procedure", doc.case.id,
+                          doc.text[h.start:h.end])
+                continue
+            if ctx.assertion is Assertion.POSSIBLE:
+                ctx = replace(ctx, planned=True)  # "likely treatment will be ...": not done yet
         cands.extend(_from_head(doc, h, b, ctx, section, onto))
     return cands, differential
+
+
+@lru_cache(maxsize=1)
+def _not_performed() -> tuple[str, ...]:
+    return tuple(KG + c for c in rules.load("procedures")["not_performed_classes"])
+
+
+def _performed_kind(onto, iri: str) -> bool:
+    """Whether a procedure class is an intervention on the patient (not a medication,
+    physical therapy or bracing: ``kg/rules/procedures.json``)."""
+    return not any(onto.is_a(iri, c) for c in _not_performed())
 
 
 def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo | None,

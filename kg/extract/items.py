@@ -4,7 +4,8 @@ Mentions of the same procedure class are one procedure (more evidence) unless a
 repeat word ("repeat", "second", "again") says otherwise; a generic mention ("the
 procedure", "the fracture") joins the specific item it refers to.  The same finding
 class seen in another phase of the case (a pre-procedure radiograph vs a
-post-procedure CT) is a separate finding; "with resolution of the sciatic pain"
+post-procedure CT) is a separate finding, while the same finding on CT and on MRI of
+one phase, or in the findings and the diagnosis, is one; "with resolution of the sciatic pain"
 joins the earlier sciatica instead of making a new finding.
 """
 
@@ -49,8 +50,8 @@ def _related(onto, a: str, b: str) -> bool:
     return onto.is_a(a, b) or onto.is_a(b, a)
 
 
-def _phase(c: Cand) -> tuple[str | None, str | None]:
-    return (c.modality, c.section.timing if c.section else None)
+def _timing(c: Cand) -> str | None:
+    return c.section.timing if c.section else None
 
 
 def _compatible_finding(onto, item: Item, c: Cand) -> bool:
@@ -58,8 +59,8 @@ def _compatible_finding(onto, item: Item, c: Cand) -> bool:
         return False
     if item.assertion is not c.ctx.assertion or item.historical != c.ctx.historical:
         return False
-    if (item.modality, item.timing) != _phase(c):
-        return False
+    if item.timing != _timing(c):
+        return False  # another phase (pre- vs post-procedure); CT and MRI of one phase agree
     if item.laterality and c.laterality and item.laterality is not c.laterality:
         return False
     mine = {s.iri for s in item.sites}

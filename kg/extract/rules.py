@@ -30,6 +30,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "relations": ("cause_after", "result_before", "treat", "resolve", "complication",
                   "time_after", "time_before", "repeat", "coordination", "step_classes"),
     "sites": ("adverbs", "leak", "aspect_words"),
+    "procedures": ("not_performed_classes",),
 }
 
 
