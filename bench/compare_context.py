@@ -128,7 +128,8 @@ def report(judged: list[Judged]) -> str:
         f"mentions: {n} (in {len({j.case for j in judged})} gold cases); "
         f"matching a gold finding: {len(scored)}",
         f"agreement (ours vs medspaCy ConText): {agree}/{n} = {agree / max(n, 1):.3f}",
-        f"accuracy vs gold, ours:     {ours_ok}/{len(scored)} = {ours_ok / max(len(scored), 1):.3f}",
+        f"accuracy vs gold, ours:     {ours_ok}/{len(scored)} = "
+        f"{ours_ok / max(len(scored), 1):.3f}",
         f"accuracy vs gold, medspaCy: {theirs_ok}/{len(scored)} = "
         f"{theirs_ok / max(len(scored), 1):.3f}",
         f"absent recall, ours: {sum(j.ours == 'absent' for j in absent)}/{len(absent)}; "
