@@ -7,7 +7,7 @@ OUT    := outputs
 SEED_CASE := seed-kyphoplasty
 QUERIES := cq1 cq2 cq3 cq4 cq5 cq6 cq7
 
-.PHONY: run test ontology bench java clean lint
+.PHONY: run test ontology bench java browser clean lint
 
 # ---- environment -----------------------------------------------------------
 $(BIN)/python:
@@ -24,6 +24,12 @@ java:
 	  echo "installing a Java runtime for the HermiT reasoner"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# The explorer's tests drive a real headless chromium (Debian's, with its matching chromedriver).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "installing chromium and chromedriver for the explorer's browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
 # ---- the two commands ------------------------------------------------------
 run: $(VENV)/.installed
 	$(KG) build seeds -o $(OUT)/graph.ttl
@@ -34,7 +40,7 @@ run: $(VENV)/.installed
 	$(KG) query cq1 --graph $(OUT)/graph.ttl --format table
 	$(KG) draw $(SEED_CASE) --graph $(OUT)/graph.ttl -o $(OUT)/$(SEED_CASE).png
 
-test: $(VENV)/.installed java
+test: $(VENV)/.installed java browser
 	$(BIN)/python -m pytest
 
 # ---- maintenance -----------------------------------------------------------

@@ -546,8 +546,9 @@ def render_corpus_spine(graph: Any, *, dpi: float = 100) -> Figure:
             ax.add_patch(Rectangle((cx, b.rect[1]), cw, b.h, fc=cmap(0.08 + 0.92 * shade)
                                    if n else "#FAFAFA", ec="#E5E7EB", lw=0.6))
             if n:
+                dark = shade > 0.55 and kind != "absent"
                 _text(ax, cx + cw / 2, b.cy, str(n), 8.5, ha="center", va="center",
-                      color="white" if shade > 0.55 else "#111827").set_gid(f"cell:{code}:{kind}")
+                      color="white" if dark else "#111827").set_gid(f"cell:{code}:{kind}")
         for b in bodies.values():
             ax.plot([b.rect[2] + 4, x0 - 6], [b.cy, b.cy], color="#E5E7EB", lw=0.5, zorder=0)
     _corpus_notes(ax, items, 1350, 880)
@@ -560,10 +561,13 @@ def _corpus_notes(ax: Any, items: list[SpineItem], x: float, y: float) -> None:
     total = Counter(c for i in items for c in (*i.levels, *(x for d in i.discs
                                                             for x in d.split("-"))))
     lines = [("busiest levels", True)] + [(f"{c}: {n}", False) for c, n in total.most_common(6)]
-    lines += [("", False), ("sited by region only", True)]
-    lines += [(f"{REGION_LABEL[r]}: {n}", False) for r, n in sorted(regions.items(),
-                                                                     key=lambda kv: -kv[1])]
-    lines += [(f"{n} at discs or joints", False) for n in [sum(len(i.discs) > 0 for i in items)]]
+    if regions:
+        lines += [("", False), ("sited by region only", True)]
+        lines += [(f"{REGION_LABEL[r]}: {n}", False)
+                  for r, n in sorted(regions.items(), key=lambda kv: (-kv[1], kv[0]))]
+    discs = sum(len(i.discs) > 0 for i in items)
+    if discs:
+        lines += [("", False), (f"{discs} at a disc or joint", False)]
     for i, (s, bold) in enumerate(lines):
         if s:
             _text(ax, x, y - i * 17, s, 9, va="top", color="#374151",

@@ -172,3 +172,18 @@ def test_unknown_case_and_format_raise(graph, tmp_path):
     with pytest.raises(InputError, match="png or .svg"):
         draw_spine(graph, tmp_path / "x.gif", "a")
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_command_writes_the_picture(graph, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli_pictures import spine
+
+    ttl = tmp_path / "g.ttl"
+    graph.serialize(ttl, format="turtle")
+    out = tmp_path / "s.svg"
+    result = CliRunner().invoke(spine, ["a", "--graph", str(ttl), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and result.output.strip() == str(out)
+    result = CliRunner().invoke(spine, ["--graph", str(tmp_path / "none.ttl"), "-o", str(out)])
+    assert isinstance(result.exception, InputError)
