@@ -351,6 +351,9 @@ LEVEL_PARTS: dict[str, frozenset[str]] = {
     "S2": _SACRAL_LOWER | {"IntrathecalSpace"},
     "S3": _SACRAL_LOWER, "S4": _SACRAL_LOWER, "S5": _SACRAL_LOWER,
 }
+# level codes whose lower-case form is not a synonym: "t1"/"t2" in a lower-cased keyword are
+# as likely the MRI weightings (T1-/T2-weighted) as the vertebrae
+LOWERCASE_AMBIGUOUS = frozenset({"T1", "T2"})
 JUNCTIONS: dict[str, str] = {"C7T1": "CervicothoracicJunction",
                              "T12L1": "ThoracolumbarJunction", "L5S1": "LumbosacralJunction"}
 
@@ -371,6 +374,8 @@ def _vertebra(level: str) -> OntoClass:
     _count, word, vclass, rclass = REGIONS[region]
     ordinal = ORDINALS[n - 1]
     syns = [level, f"{ordinal} {word} vertebra", f"{word} vertebra {n}", f"{level} vertebral level"]
+    if level not in LOWERCASE_AMBIGUOUS:  # keyword lists and some notes are lower-cased
+        syns.append(level.lower())
     if region == "S":
         syns += [f"{ordinal} sacral segment", f"{level} segment"]
     syns += {"C1": ["atlas", "atlas vertebra"], "C2": ["axis", "axis vertebra"]}.get(level, [])
