@@ -81,3 +81,10 @@ def test_the_level_above():
 
 def test_neighbour_crosses_regions():
     assert neighbour("T12", 1) == "L1"
+
+
+def test_th_prefix_is_thoracic():
+    from kg.extract.levels import find_levels
+
+    assert [m.codes for m in find_levels("cord oedema from C7 to Th2")] == [("C7", "T1", "T2")]
+    assert [m.codes for m in find_levels("Th12 wedge fracture")] == [("T12",)]

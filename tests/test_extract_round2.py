@@ -98,3 +98,17 @@ def test_neither_nor_negates_both():
 
 def test_no_evidence_for_negates():
     assert assertion_of(run("No evidence for pneumothorax."), "Pneumothorax") is Assertion.ABSENT
+
+
+# ---------------------------------------------------------------- levels
+
+
+def test_a_fronted_level_sites_the_findings_of_its_sentence():
+    x = run("At the level of T7-T8 there is a disc bulge.")
+    assert {s.level for f in x.findings for s in f.sites} == {"T7-T8"}
+
+
+def test_a_level_not_fronted_stays_with_its_own_head():
+    x = run("After the T7 biopsy she developed a cough.")
+    cough = next(f for f in x.findings if f.concept.iri == KG + "Cough")
+    assert not any(s.level for s in cough.sites)

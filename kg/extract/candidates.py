@@ -26,6 +26,9 @@ from kg.namespaces import KG
 log = logging.getLogger(__name__)
 
 _COORDINATED = re.compile(r"\b(?:and|or)\b|,")
+# "At the level of C6-C7, ..." / "At L3 there is ...": a level fronted in its sentence
+_FRONTED = re.compile(r"^[\W\d]*(?:at|in|on)\s+(?:the\s+)?(?:(?:vertebral\s+)?levels?\s+"
+                      r"(?:of\s+)?)?$", re.IGNORECASE)
 SKIP_KINDS = frozenset({"discussion", "method", "title"})
 
 
@@ -66,6 +69,18 @@ def inherited_codes(doc: Doc, s: int) -> tuple[str, ...]:
         prev = _sentence_codes(doc, s - 1)
         if len(prev) == 1:
             return prev
+    return ()
+
+
+def fronted_codes(doc: Doc, h: Head) -> tuple[str, ...]:
+    """The level a sentence opens with ("At the level of C6-C7 a lesion ..."), for the
+    heads after it that name no site of their own."""
+    sent = doc.sentences[h.sentence]
+    for t in doc.tokens:
+        if t.start >= h.start or t.start >= sent.end:
+            break
+        if t.start >= sent.start and t.codes and not t.part:
+            return t.codes if _FRONTED.match(doc.text[sent.start:t.start]) else ()
     return ()
 
 
@@ -166,6 +181,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     for t in level_toks:
         codes.extend(c for c in t.codes if c not in codes)
     implied = onto.implied_site(h.concept.iri) if not is_proc else None
+    if not codes and not parts:
+        codes = list(fronted_codes(doc, h))
     if not codes and (parts or implied or is_proc):
         codes = list(inherited_codes(doc, h.sentence))
         if not parts and not is_proc and not all(onto.level_site(c, implied) for c in codes):

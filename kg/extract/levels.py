@@ -1,7 +1,7 @@
 """Vertebral levels in text: "L5", "L4-5", "L4/5", "T12 through L2", "C1 ring", "dens".
 
 :func:`find_levels` returns :class:`LevelMention`s with canonical codes
-("C1".."C7", "T1".."T12", "L1".."L5", "S1".."S5", "Co"; a disc/interspace as
+("C1".."C7", "T1".."T12" (also written "Th1"..), "L1".."L5", "S1".."S5", "Co"; a disc/interspace as
 "L4-L5").  Two adjacent levels joined by a hyphen or slash ("L4-5", "L5-S1") are
 the disc between them; a non-adjacent pair ("T12-L2") or a pair joined by
 "through"/"to" is a range and expands to every vertebra in it.  Tokens that only
@@ -73,9 +73,9 @@ def _compiled() -> _Compiled:
     src = "levels.json"
     range_words = "|".join(re.escape(w) for w in data["range_words"])
     token = rules.compile_regex(
-        r"(?<![A-Za-z0-9])(?P<l1>[CTLS])[- ]?(?P<n1>\d{1,2})"
+        r"(?<![A-Za-z0-9])(?P<l1>Th|[CTLS])[- ]?(?P<n1>\d{1,2})"
         r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?:" + range_words + r")(?=\s))\s*"
-        r"(?:(?P<l2>[CTLS])[- ]?)?(?P<n2>\d{1,2})(?![A-Za-z0-9]))?"
+        r"(?:(?P<l2>Th|[CTLS])[- ]?)?(?P<n2>\d{1,2})(?![A-Za-z0-9]))?"
         r"(?P<glued>(?<=L5)S1)?(?![A-Za-z0-9])",
         src,
     )
@@ -159,14 +159,14 @@ def neighbour(code: str, offset: int) -> str | None:
 
 
 def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] | None:
-    first = _code(m["l1"], int(m["n1"]), c.maxima)
+    first = _code(m["l1"][0], int(m["n1"]), c.maxima)  # "Th12" is T12
     if first is None:
         return None
     if m["glued"]:
         return ("L5-S1",)
     if m["n2"] is None:
         return (first,)
-    second = _code(m["l2"] or m["l1"], int(m["n2"]), c.maxima)
+    second = _code((m["l2"] or m["l1"])[0], int(m["n2"]), c.maxima)
     if second is None or second == first:
         return (first,)
     sep = m["sep"].lower()
@@ -182,7 +182,7 @@ def find_levels(text: str) -> list[LevelMention]:
     found: list[LevelMention] = []
     for m in c.token.finditer(text):
         number = int(m["n1"])
-        if _excluded(text, m.start(), m.end("n1"), m["l1"], number, c):
+        if _excluded(text, m.start(), m.end("n1"), m["l1"][0], number, c):
             continue
         codes = _token_codes(m, text, c)
         if codes:
