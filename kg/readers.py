@@ -11,7 +11,24 @@ Supported inputs (a directory is read recursively, files in sorted order):
   optional ``keywords``, ``age`` and ``gender`` (as PMC-Patients gives them).
 
 :attr:`CaseText.text` is exactly the string that extraction offsets index into; it is
-kept verbatim (only a literal ``\\n`` in a single-line JSONL text becomes a newline).
+kept verbatim (only a literal ``\\n`` in a single-line JSONL text becomes a newline),
+except that bytes which are not text are replaced (see below). Lines may end in
+``\\n``, ``\\r\\n`` or a lone ``\\r``; offsets always index the stored text.
+
+Messy input (the rules, tested in ``tests/test_robust_readers.py``):
+
+* decoding: UTF-8, with or without a byte-order mark; UTF-16/UTF-32 with a BOM (and
+  UTF-16 without one, recognised by its NUL bytes); invalid UTF-8 is decoded with
+  U+FFFD replacements and a warning giving the first bad byte's offset and line;
+* NUL and other C0 control characters (not tab, LF, CR) become U+FFFD, with a warning;
+  so do lone surrogates that a JSON ``\\ud800`` escape can produce;
+* a binary file (a known signature such as PNG/PDF/ZIP/DICOM, or mostly control
+  bytes), an empty or whitespace-only file, a broken JSON Lines record, or a case
+  with no text at all is *skipped* and reported as a :class:`ReadProblem`; the
+  other files and records still build. Only when nothing at all is usable does
+  :func:`read_paths` raise :class:`~kg.errors.InputError` (exit code 2);
+* a repeated case id is renamed ``-2``, ``-3`` ... in reading order (deterministic),
+  and reported as a (non-skipping) :class:`ReadProblem` naming both files.
 """
 
 from __future__ import annotations
@@ -20,7 +37,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
@@ -59,47 +76,144 @@ _KEYWORDS = re.compile(r"^[ \t]*Keywords[ \t]*:[ \t]*(.*?)[ \t\r]*$", re.IGNOREC
 _SENTENCE_END = (".", "!", "?", ":", ";", ",")
 _AGE = re.compile(r"(\d+(?:\.\d+)?)[\s,'\"]*(year|yr|y|month|mo|week|wk|day|d)?", re.IGNORECASE)
 _DAYS_PER_UNIT = {"year": 365.25, "month": 30.4375, "week": 7.0, "day": 1.0}
+MAX_AGE = 150  # years; a larger "age" is a data error, not an age
+# One case's text is at most this many characters; a longer "case" (a whole corpus in
+# one file, a log) is skipped and reported, which keeps a build's time and memory bounded.
+MAX_CASE_CHARS = 2_000_000
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+# Decoding: byte-order marks (longest first) and signatures of common binary files.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_BINARY_MAGIC: tuple[bytes, ...] = (
+    b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"GIF8", b"\xff\xd8\xff",
+    b"BZh", b"\xfd7zXZ", b"II*\x00", b"MM\x00*", b"\xd0\xcf\x11\xe0", b"SQLite format",
+)
+_SAMPLE = 8192  # bytes looked at to tell text from binary
+_BINARY_SHARE = 0.10  # more control bytes (or invalid UTF-8) than this: not text
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+# Characters replaced by U+FFFD: C0 controls but tab/LF/CR, non-characters, lone surrogates.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something wrong with an input: a skipped file or record (``skipped``), or a
+    warning about a case that was still read (replaced bytes, a renamed id)."""
+
+    file: str
+    error: str
+    line: int | None = None
+    id: str | None = None  # the case concerned, when known
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.error}"
 
 
 # ---------------------------------------------------------------- public API
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[CaseText]:
+def read_paths(paths: Iterable[str | Path],
+               problems: list[ReadProblem] | None = None) -> Iterator[CaseText]:
     """Yield every case in ``paths`` (files or directories), in a stable order.
 
-    Case ids are unique within one call: a repeated id gets ``-2``, ``-3`` ... and a
-    warning, so two inputs never mint the same IRIs.
+    A file or record that cannot be used is skipped and appended to ``problems``
+    (logged as a warning); so is a note about a case that was read anyway. Case
+    ids are unique within one call: a repeated id gets ``-2``, ``-3`` ... . Raises
+    :class:`InputError` for a missing path, an explicitly named unsupported file,
+    or when no case at all could be read although some input was skipped.
     """
+    sink: list[ReadProblem] = [] if problems is None else problems
     seen: dict[str, str] = {}
-    renamed = 0
+    renamed = read = 0
+    first = len(sink)
     for file in _expand(paths):
-        for case in read_file(file):
-            unique = _unique(case, seen)
+        for case in read_file(file, sink):
+            unique = _unique(case, seen, sink)
             renamed += unique is not case
+            read += 1
             yield unique
     if renamed:
         log.warning("%d repeated case id(s) renamed with a -2, -3 ... suffix (-v lists them)",
                     renamed)
+    skipped = [p for p in sink[first:] if p.skipped]
+    if skipped and not read:
+        more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+        raise InputError(f"{skipped[0]}{more}", hint="no usable case in the input")
 
 
-def read_file(path: str | Path) -> list[CaseText]:
-    """Read one supported file into its cases (one, or one per JSON Lines record)."""
+def read_file(path: str | Path, problems: list[ReadProblem] | None = None) -> list[CaseText]:
+    """Read one supported file into its cases (one, or one per JSON Lines record).
+
+    Without ``problems`` a skipped file or record raises :class:`InputError`
+    (naming the file and line); with it, problems are appended there and logged,
+    and the usable cases are returned.
+    """
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(
             f"{path}: unsupported file type {path.suffix or '(none)'!r}",
             hint="supported: " + ", ".join(SUPPORTED_SUFFIXES),
         )
-    content = _read_text(path)
+    found: list[ReadProblem] = []
+    cases = _read_cases(path, found)
+    for problem in found:
+        if problems is None and problem.skipped:
+            raise InputError(str(problem))
+    for problem in found:
+        log.warning("%s%s", problem, "; skipped" if problem.skipped else "")
+    if problems is not None:
+        problems.extend(found)
+    return cases
+
+
+def _read_cases(path: Path, problems: list[ReadProblem]) -> list[CaseText]:
+    """The usable cases of one file; everything wrong is appended to ``problems``."""
+    try:
+        size = path.stat().st_size
+        if path.suffix.lower() != ".jsonl" and size > 4 * MAX_CASE_CHARS:
+            problems.append(ReadProblem(str(path), _too_long(f"{size / 1e6:.1f} MB"),
+                                        id=path.stem))
+            return []
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"))
+        return []
+    content = decode_bytes(data, str(path), problems)
+    if content is None:
+        return []
+    if not content.strip():
+        what = "empty file" if not content else "whitespace-only file"
+        problems.append(ReadProblem(str(path), f"{what}: no case text", id=path.stem))
+        return []
     if path.suffix.lower() == ".jsonl":
-        return list(_parse_jsonl(content, path))
-    return [parse_text(content, case_id=path.stem, source=str(path))]
+        return list(_parse_jsonl(content, path, problems))
+    case = parse_text(content, case_id=path.stem, source=str(path))
+    if len(case.text) > MAX_CASE_CHARS:
+        problems.append(ReadProblem(str(path), _too_long(f"{len(case.text):,} characters"),
+                                    id=case.id))
+        return []
+    if not case.text.strip():
+        if not (case.title or case.keywords):
+            problems.append(ReadProblem(str(path), "no case text", id=case.id))
+            return []
+        problems.append(ReadProblem(str(path), "empty case text (title/keywords only)",
+                                    id=case.id, skipped=False))
+    return [case]
 
 
 def parse_text(content: str, case_id: str, source: str = "<text>") -> CaseText:
     """Parse one text document (seed format, ``Field: value`` or plain text)."""
     content = content.removeprefix("\ufeff")
-    if _first_line(content) is not None and _TEXTO.match(_first_line(content) or ""):
+    first = _first_line(content)
+    if first is not None and _TEXTO.match(first):
         return _parse_seed(content, case_id, source)
     if is_field_text(content):
         return _parse_fields(content, case_id, source)
@@ -112,7 +226,12 @@ def is_field_text(text: str) -> bool:
     first = _first_line(text)
     if first is not None and _FIELD_LINE.match(first):
         return True
-    return sum(1 for _, line in _lines(text) if _FIELD_LINE.match(line)) >= 2
+    found = 0
+    for _, line in _iter_lines(text):
+        found += bool(_FIELD_LINE.match(line))
+        if found >= 2:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- files
@@ -135,20 +254,90 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or directory")
 
 
-def _read_text(path: Path) -> str:
-    """The file's text, UTF-8 (a byte-order mark is tolerated and dropped)."""
+def _too_long(size: str) -> str:
+    return (f"case text too long ({size}; the limit is {MAX_CASE_CHARS:,} characters a case): "
+            "split it into one file per case")
+
+
+def decode_bytes(data: bytes, source: str, problems: list[ReadProblem]) -> str | None:
+    """A file's bytes as text, or None (and a skipping problem) when they are not text.
+
+    Replaced bytes and characters are reported as non-skipping problems.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode(data, len(bom), codec, source, problems)
+    if _binary_signature(data):
+        problems.append(ReadProblem(source, "binary file (not text)"))
+        return None
+    codec = _utf16_without_bom(data[:_SAMPLE])
+    if codec is not None:
+        problems.append(ReadProblem(source, f"no byte-order mark: read as {codec.upper()}",
+                                    skipped=False))
+        return _decode(data, 0, codec, source, problems)
+    sample = data[:_SAMPLE]
+    if sum(b in _CONTROL_BYTES for b in sample) > max(8, _BINARY_SHARE * len(sample)):
+        problems.append(ReadProblem(source, "binary file (mostly control bytes, not text)"))
+        return None
+    return _decode(data, 0, "utf-8", source, problems)
+
+
+def _binary_signature(data: bytes) -> bool:
+    """True for a known binary format (images, archives, PDF, DICOM, executables)."""
+    return data.startswith(_BINARY_MAGIC) or data[128:132] == b"DICM"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when ``sample`` looks like BOM-less UTF-16 (NULs on one parity)."""
+    if len(sample) < 4 or sample.count(0) < len(sample) // 3:
+        return None
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    if odd >= 0.9 * (odd + even) and even == 0:
+        return "utf-16-le"
+    if even >= 0.9 * (odd + even) and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, skip: int, codec: str, source: str,
+            problems: list[ReadProblem]) -> str | None:
+    """Decode ``data[skip:]``; invalid bytes become U+FFFD with a warning (byte offset, line)."""
+    body = data[skip:]
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8-sig")
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from exc
+        text = body.decode(codec, errors="replace")
+        bad = text.count("\ufffd") - body.decode(codec, errors="ignore").count("\ufffd")
+        offset = skip + exc.start
+        if bad > _BINARY_SHARE * max(len(text), 1) and bad > 16:
+            problems.append(ReadProblem(
+                source, f"not {codec.upper()} text ({bad} invalid sequences, the first at "
+                        f"byte {offset})"))
+            return None
+        line = data[:offset].count(b"\n") + 1
+        problems.append(ReadProblem(
+            source, f"invalid {codec.upper()} at byte {offset}: {bad} sequence(s) replaced by "
+                    "U+FFFD", line=line, skipped=False))
+    return clean_text(text, source, problems)
 
 
-def _unique(case: CaseText, seen: dict[str, str]) -> CaseText:
+def clean_text(text: str, source: str, problems: list[ReadProblem],
+               line: int | None = None) -> str:
+    """``text`` with NUL/control characters, non-characters and lone surrogates replaced
+    by U+FFFD (same length, so offsets are unchanged); one warning when any were."""
+    first = _BAD_CHARS.search(text)
+    if first is None:
+        return text
+    count = len(_BAD_CHARS.findall(text))
+    where = line if line is not None else text.count("\n", 0, first.start()) + 1
+    problems.append(ReadProblem(
+        source, f"{count} control/invalid character(s) replaced by U+FFFD, the first "
+                f"({first.group()!r}) at character {first.start()}", line=where, skipped=False))
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
+def _unique(case: CaseText, seen: dict[str, str], problems: list[ReadProblem]) -> CaseText:
     """Give ``case`` an id not yet in ``seen`` (recording where each id came from)."""
     if case.id not in seen:
         seen[case.id] = case.source
@@ -157,8 +346,9 @@ def _unique(case: CaseText, seen: dict[str, str]) -> CaseText:
     while f"{case.id}-{n}" in seen:
         n += 1
     new_id = f"{case.id}-{n}"
-    log.info("%s: case id %r already read from %s; using %r", case.source, case.id,
-                seen[case.id], new_id)
+    message = f"case id {case.id!r} already read from {seen[case.id]}; renamed {new_id!r}"
+    log.info("%s: %s", case.source, message)
+    problems.append(ReadProblem(case.source, message, line=case.line, id=new_id, skipped=False))
     seen[new_id] = case.source
     return replace(case, id=new_id)
 
@@ -166,19 +356,23 @@ def _unique(case: CaseText, seen: dict[str, str]) -> CaseText:
 # ---------------------------------------------------------------- text helpers
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, line) for every line of ``text``, line without its ``\\n``/``\\r\\n``."""
-    out = []
+def _iter_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for every line of ``text``, without its ``\\n``, ``\\r\\n`` or ``\\r``."""
     offset = 0
-    for raw in text.split("\n"):
-        out.append((offset, raw.removesuffix("\r")))
-        offset += len(raw) + 1
-    return out
+    for match in _LINE_END.finditer(text):
+        yield offset, text[offset:match.start()]
+        offset = match.end()
+    yield offset, text[offset:]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """:func:`_iter_lines` as a list."""
+    return list(_iter_lines(text))
 
 
 def _first_line(text: str) -> str | None:
     """The first non-blank line of ``text``, if any."""
-    for _, line in _lines(text):
+    for _, line in _iter_lines(text):
         if line.strip():
             return line
     return None
@@ -202,7 +396,7 @@ def _free_sections(text: str, stop_lines: frozenset[int] = frozenset()) -> tuple
     (the title line of a seed text), or the end of the text.
     """
     starts: list[tuple[int, str | None]] = []
-    for offset, line in _lines(text):
+    for offset, line in _iter_lines(text):
         match = _FREE_HEADING.match(line)
         if match and len(match.group(1).split()) <= 6:
             starts.append((offset, match.group(1).strip()))
@@ -241,7 +435,7 @@ def _parse_seed(content: str, case_id: str, source: str) -> CaseText:
     title = texto.group(1).strip() or None
     stop: frozenset[int] = frozenset()
     if title is None:
-        for offset, line in _lines(text):
+        for offset, line in _iter_lines(text):
             if _is_title_like(line) and not _FREE_HEADING.match(line):
                 title = line.strip()
                 stop = frozenset({offset})
@@ -269,7 +463,7 @@ def _parse_fields(text: str, case_id: str, source: str, title: str | None = None
                   **extra: object) -> CaseText:
     """``Field: value`` text: each known heading opens a section; ``Title`` is the title."""
     starts: list[tuple[int, str | None]] = []
-    for offset, line in _lines(text):
+    for offset, line in _iter_lines(text):
         match = _FIELD_LINE.match(line)
         if match:
             name = _CANONICAL_HEADING[match.group(1).lower()]
@@ -293,48 +487,83 @@ def _parse_plain(text: str, case_id: str, source: str) -> CaseText:
                     sections=_free_sections(text))
 
 
-def _parse_jsonl(content: str, path: Path) -> Iterator[CaseText]:
-    """One case per non-blank JSON Lines record."""
-    for lineno, (_, line) in enumerate(_lines(content), start=1):
+def _parse_jsonl(content: str, path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
+    """One case per non-blank JSON Lines record; a broken record is skipped and reported
+    (file, line, the id it would have had) while the others are read."""
+    for lineno, (_, line) in enumerate(_iter_lines(content), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})") \
-                from exc
-        yield _record_case(record, path, lineno)
+            case = _record_case(_load_json(line, lineno), path, lineno, problems)
+        except InputError as exc:
+            problems.append(ReadProblem(str(path), str(exc), line=lineno,
+                                        id=f"{path.stem}-{lineno}"))
+            continue
+        yield case
 
 
-def _record_case(record: object, path: Path, lineno: int) -> CaseText:
-    """A JSON Lines record -> CaseText; ``text`` may itself be ``Field: value`` text."""
-    where = f"{path}:{lineno}"
+def _load_json(line: str, lineno: int) -> object:
+    """One JSON value; errors as :class:`InputError` with the column."""
+    try:
+        return json.loads(line, strict=False)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply") from None
+
+
+def _record_case(record: object, path: Path, lineno: int,
+                 problems: list[ReadProblem]) -> CaseText:
+    """A JSON Lines record -> CaseText; ``text`` may itself be ``Field: value`` text.
+
+    Raises :class:`InputError` (message without the file, which the caller adds)
+    when the record has no usable text; other bad fields are dropped with a warning.
+    """
     if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        raise InputError(f"expected a JSON object, got {type(record).__name__}")
+    source = str(path)
+
+    def clean(value: str) -> str:
+        return clean_text(value, source, problems, line=lineno)
+
     text = record.get("text")
     if not isinstance(text, str):
-        raise InputError(f"{where}: record has no string 'text'")
+        raise InputError("record has no string 'text'")
+    if not text.strip():
+        raise InputError("record has an empty 'text'")
+    if len(text) > MAX_CASE_CHARS:
+        raise InputError(_too_long(f"{len(text):,} characters"))
     if "\n" not in text and "\\n" in text:  # PMC-Patients writes paragraph breaks as "\n"
         text = text.replace("\\n", "\n")
+    text = clean(text)
     raw_id = record.get("id")
-    case_id = str(raw_id).strip() if raw_id not in (None, "") else f"{path.stem}-{lineno}"
+    case_id = clean(str(raw_id)).strip() if isinstance(raw_id, str | int) else ""
+    case_id = case_id or f"{path.stem}-{lineno}"
     title = record.get("title")
-    title = title.strip() or None if isinstance(title, str) else None
-    keywords = record.get("keywords") or ()
-    if isinstance(keywords, str):
-        keywords = [k for k in re.split(r"[,;\n]", keywords)]
-    if not isinstance(keywords, list | tuple) or not all(isinstance(k, str) for k in keywords):
-        raise InputError(f"{where}: 'keywords' must be a list of strings")
+    title = clean(title).strip() or None if isinstance(title, str) else None
     extra = {
-        "keywords": tuple(k.strip() for k in keywords if k.strip()),
+        "keywords": tuple(clean(k) for k in _record_keywords(record, source, lineno, problems)),
         "line": lineno,
         "age": parse_age(record.get("age")),
         "sex": parse_sex(record.get("gender", record.get("sex"))),
     }
     if is_field_text(text):
-        return _parse_fields(text, case_id, str(path), title=title, **extra)
-    return CaseText(id=case_id, text=text, source=str(path), title=title,
+        return _parse_fields(text, case_id, source, title=title, **extra)
+    return CaseText(id=case_id, text=text, source=source, title=title,
                     sections=_free_sections(text), **extra)  # type: ignore[arg-type]
+
+
+def _record_keywords(record: dict, source: str, lineno: int,
+                     problems: list[ReadProblem]) -> list[str]:
+    """A record's ``keywords`` (a list of strings, or one comma-separated string)."""
+    keywords = record.get("keywords") or ()
+    if isinstance(keywords, str):
+        keywords = re.split(r"[,;\n]", keywords)
+    if not isinstance(keywords, list | tuple) or not all(isinstance(k, str) for k in keywords):
+        problems.append(ReadProblem(source, "'keywords' is not a list of strings: ignored",
+                                    line=lineno, skipped=False))
+        return []
+    return [k.strip() for k in keywords if k.strip()]
 
 
 # ---------------------------------------------------------------- demographics
@@ -346,13 +575,14 @@ def parse_age(value: object) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return int(value) if value >= 0 else None
-    match = _AGE.search(str(value))
+        return int(value) if 0 <= value <= MAX_AGE else None  # also drops NaN and infinity
+    match = _AGE.search(str(value)[:200])
     if not match:
         return None
     number = float(match.group(1))
     unit = _unit(match.group(2))
-    return int(number * _DAYS_PER_UNIT[unit] // 365.25) if unit != "year" else int(number)
+    years = number * _DAYS_PER_UNIT[unit] / 365.25 if unit != "year" else number
+    return int(years) if 0 <= years <= MAX_AGE else None
 
 
 def _unit(raw: str | None) -> str:

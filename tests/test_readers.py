@@ -148,9 +148,10 @@ def test_jsonl_record_without_text(tmp_path):
         read_file(write(tmp_path, "x.jsonl", '{"id": "a"}\n'))
 
 
-def test_non_utf8_file_is_input_error(tmp_path):
-    with pytest.raises(InputError, match=r"latin\.txt:1: not UTF-8"):
-        read_file(write(tmp_path, "latin.txt", "caf\xe9".encode("latin-1")))
+def test_non_utf8_file_is_decoded_with_replacement(tmp_path, caplog):
+    case = read_file(write(tmp_path, "latin.txt", "caf\xe9".encode("latin-1")))[0]
+    assert case.text == "caf\ufffd"
+    assert "latin.txt:1: invalid UTF-8 at byte 3" in caplog.text
 
 
 def test_bom_is_tolerated(tmp_path):
