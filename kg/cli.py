@@ -35,6 +35,9 @@ Examples:
   kg query cq2 --graph outputs/graph.ttl --format csv -o cq2.csv
   kg draw seed-kyphoplasty --graph outputs/graph.ttl -o seed.png
   kg validate outputs/graph.ttl
+  kg spine seed-kyphoplasty --graph outputs/graph.ttl -o spine.png
+  kg report outputs/graph.ttl -o outputs/report
+  kg explore outputs/graph.ttl -o outputs/explorer.html
 
 \b
 Exit codes: 0 ok; 1 unexpected error (or SHACL violations for validate);
@@ -269,6 +272,17 @@ def validate(ctx: click.Context, graph: Path, shapes: Path | None) -> None:
     if not conforms or not (ctx.obj or {}).get("quiet"):
         click.echo(text.rstrip())
     ctx.exit(EXIT_OK if conforms else 1)
+
+
+def _add_picture_commands() -> None:
+    """``kg spine``, ``kg report`` and ``kg explore`` live in kg/cli_pictures.py."""
+    from kg.cli_pictures import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_picture_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
