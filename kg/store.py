@@ -1,0 +1,405 @@
+"""Where a corpus build goes: an embedded pyoxigraph store directory, or a SPARQL endpoint.
+
+Both keep every case in its own named graph (graph IRI = case IRI), the ontology in
+the graph :data:`ONTOLOGY_GRAPH`, and a small build index in the graph
+:data:`INDEX_GRAPH`: for each case graph one triple ``<case> build:state "HASH INPUTS
+FINDINGS PROCEDURES TRIPLES"``. ``HASH`` covers the case's content and the
+ontology/lexicon/extractor version, ``INPUTS`` the set of input paths of the build
+that wrote it (see :mod:`kg.pipeline` for how they are used).
+
+Consistency (a store directory): a batch is written as one SPARQL update that drops
+the graphs being replaced and their index triples, then one N-Quads load of the new
+graphs together with their index triples; each is a pyoxigraph transaction, so a case
+graph exists exactly when its index triple does, whenever the build stops.
+
+An endpoint is spoken to with the SPARQL 1.1 protocols: Graph Store HTTP Protocol
+``PUT`` to replace a case's graph, Query for reading, Update for deletes and the
+index. Each upload is verified by counting the graph's triples afterwards. Requests
+are retried with back-off on refusal, time-out and 5xx answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError, QueryError
+from kg.namespaces import PREFIXES
+
+log = logging.getLogger(__name__)
+
+BUILD = "https://w3id.org/casekg/build#"
+INDEX_GRAPH = BUILD + "index"
+STATE = BUILD + "state"
+ONTOLOGY_GRAPH = "https://w3id.org/casekg/onto"
+DROP_CHUNK = 500  # graphs dropped per update when pruning
+
+
+class StoreError(KGError):
+    """A store cannot be opened, or an endpoint refuses or keeps failing."""
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the build index says about one stored case graph."""
+
+    hash: str
+    inputs: str
+    findings: int = 0
+    procedures: int = 0
+    triples: int = 0
+
+    def literal(self) -> str:
+        return f"{self.hash} {self.inputs} {self.findings} {self.procedures} {self.triples}"
+
+    @classmethod
+    def parse(cls, text: str) -> IndexEntry | None:
+        parts = text.split()
+        if len(parts) != 5 or not all(p.isdigit() for p in parts[2:]):
+            return None
+        return cls(parts[0], parts[1], int(parts[2]), int(parts[3]), int(parts[4]))
+
+
+def is_endpoint(target: str | Path) -> bool:
+    """True when ``target`` is an ``http://`` or ``https://`` URL."""
+    return str(target).lower().startswith(("http://", "https://"))
+
+
+def open_store(target: str | Path, read_only: bool = False) -> Any:
+    """A :class:`DirStore` for a directory, an :class:`EndpointStore` for a URL."""
+    if is_endpoint(target):
+        return EndpointStore(str(target))
+    return DirStore(Path(target), read_only=read_only)
+
+
+# ---------------------------------------------------------------- shared text
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def nquads(graph: str, ntriples: str) -> str:
+    """N-Triples lines (each ending ``' .'``) put into ``graph``, as N-Quads lines."""
+    ref = _iri(graph) + " ."
+    return "".join(line[:-1] + ref + "\n" for line in ntriples.splitlines() if line)
+
+
+def _index_line(graph: str, entry: IndexEntry) -> str:
+    return f"{_iri(graph)} {_iri(STATE)} \"{entry.literal()}\" {_iri(INDEX_GRAPH)} .\n"
+
+
+def _delete_index(graphs: Iterable[str]) -> str:
+    values = " ".join(_iri(g) for g in graphs)
+    return (f"DELETE {{ GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }} }} "
+            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }} }}")
+
+
+def _drop_update(graphs: list[str]) -> str:
+    """One update: drop ``graphs`` and their index triples."""
+    ops = [f"DROP SILENT GRAPH {_iri(g)}" for g in graphs]
+    return " ;\n".join([*ops, _delete_index(graphs)])
+
+
+INDEX_QUERY = (f"SELECT ?g ?s WHERE {{ GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }} }}")
+
+
+def _entry(result: Any) -> IndexEntry:
+    return IndexEntry(result.hash, "", result.findings, result.procedures, result.triples)
+
+
+# ---------------------------------------------------------------- a store directory
+
+
+class DirStore:
+    """An embedded, persistent pyoxigraph store in a directory."""
+
+    def __init__(self, path: Path, read_only: bool = False):
+        import pyoxigraph as ox
+
+        self.target = str(path)
+        try:
+            if read_only:
+                if not path.is_dir():
+                    raise StoreError(f"{path}: no such store directory")
+                self.store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store: {str(exc).splitlines()[0]}",
+                             hint="is another kg build using it?") from exc
+
+    def index(self) -> dict[str, IndexEntry]:
+        """The build index: case graph IRI -> entry."""
+        out: dict[str, IndexEntry] = {}
+        for row in self.store.query(INDEX_QUERY):
+            entry = IndexEntry.parse(row[1].value)
+            if entry is not None:
+                out[row[0].value] = entry
+        return out
+
+    def put_cases(self, results: list[Any], inputs: str, replace: Iterable[str] = ()) -> None:
+        """Store ``results`` (built cases), replacing the graphs named in ``replace``."""
+        import pyoxigraph as ox
+
+        replace = list(replace)
+        if replace:
+            self.store.update(_drop_update(replace))
+        data = "".join(nquads(r.graph, r.ntriples)
+                       + _index_line(r.graph, _with_inputs(_entry(r), inputs))
+                       for r in results)
+        if data:
+            self.store.load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS,
+                            lenient=True)
+
+    def retag(self, entries: dict[str, IndexEntry]) -> None:
+        """Rewrite the index triples of unchanged graphs (a new inputs set)."""
+        import pyoxigraph as ox
+
+        if not entries:
+            return
+        self.store.update(_delete_index(entries))
+        data = "".join(_index_line(g, e) for g, e in entries.items())
+        self.store.load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+    def drop(self, graphs: list[str]) -> None:
+        """Remove case graphs and their index triples."""
+        for start in range(0, len(graphs), DROP_CHUNK):
+            self.store.update(_drop_update(graphs[start:start + DROP_CHUNK]))
+
+    def put_ontology(self, files: list[Path], version: str) -> bool:
+        """Load the ontology files into :data:`ONTOLOGY_GRAPH` unless ``version`` is there."""
+        import pyoxigraph as ox
+
+        if self._ontology_version() == version:
+            return False
+        self.store.update(_drop_update([ONTOLOGY_GRAPH]))
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        for path in files:
+            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+            self.store.load(path=str(path), format=fmt, to_graph=graph)
+        entry = IndexEntry(version, "-", 0, 0, self.count(ONTOLOGY_GRAPH))
+        self.store.load(input=_index_line(ONTOLOGY_GRAPH, entry), format=ox.RdfFormat.N_QUADS)
+        return True
+
+    def _ontology_version(self) -> str | None:
+        rows = list(self.store.query(
+            f"SELECT ?s WHERE {{ GRAPH {_iri(INDEX_GRAPH)} {{ {_iri(ONTOLOGY_GRAPH)} "
+            f"{_iri(STATE)} ?s }} }}"))
+        return rows[0][0].value.split()[0] if rows else None
+
+    def count(self, graph: str) -> int:
+        """Triples in one named graph."""
+        import pyoxigraph as ox
+
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def query(self, text: str, **kwargs: Any) -> Any:
+        """A pyoxigraph query over the union of all graphs."""
+        kwargs["use_default_graph_as_union"] = True
+        return self.store.query(text, **kwargs)
+
+    def close(self) -> None:
+        """Flush to disk."""
+        try:
+            self.store.flush()
+        except (AttributeError, OSError):  # a read-only store has nothing to flush
+            pass
+
+
+def _with_inputs(entry: IndexEntry, inputs: str) -> IndexEntry:
+    return IndexEntry(entry.hash, inputs, entry.findings, entry.procedures, entry.triples)
+
+
+# ---------------------------------------------------------------- a SPARQL endpoint
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The three services of a SPARQL 1.1 server."""
+
+    query: str
+    update: str
+    store: str  # Graph Store HTTP Protocol
+
+    @classmethod
+    def for_base(cls, base: str) -> Endpoints:
+        """Oxigraph's layout (``/query``, ``/update``, ``/store``) under ``base``, each
+        overridable with ``CASEKG_QUERY_URL``, ``CASEKG_UPDATE_URL``, ``CASEKG_GSP_URL``."""
+        base = base.rstrip("/")
+        return cls(os.environ.get("CASEKG_QUERY_URL", base + "/query"),
+                   os.environ.get("CASEKG_UPDATE_URL", base + "/update"),
+                   os.environ.get("CASEKG_GSP_URL", base + "/store"))
+
+
+class EndpointStore:
+    """A SPARQL 1.1 server: Graph Store protocol for loading, Query and Update."""
+
+    def __init__(self, base: str, attempts: int = 4, backoff: float = 0.5,
+                 timeout: float = 60.0):
+        self.target = base
+        self.urls = Endpoints.for_base(base)
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self.timeout = timeout
+        host = urllib.parse.urlsplit(base).hostname or ""
+        handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost",
+                                                                  "::1") else []
+        self._opener = urllib.request.build_opener(*handlers)
+
+    # ---- HTTP
+
+    def request(self, method: str, url: str, data: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[bytes, str]:
+        """Body and content type of one HTTP exchange, retried on refusal/time-out/5xx."""
+        last = ""
+        for attempt in range(self.attempts):
+            req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+            try:
+                with self._opener.open(req, timeout=self.timeout) as resp:
+                    return resp.read(), resp.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as exc:
+                body = exc.read().decode("utf-8", "replace").strip()
+                if exc.code < 500:
+                    raise StoreError(f"{method} {url}: HTTP {exc.code}: "
+                                     f"{' '.join(body.split())[:200]}") from exc
+                last = f"HTTP {exc.code}"
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                last = str(getattr(exc, "reason", exc))
+            if attempt + 1 < self.attempts:
+                delay = self.backoff * 2 ** attempt
+                log.info("%s %s failed (%s); retrying in %.1f s", method, url, last, delay)
+                time.sleep(delay)
+        raise StoreError(f"{self.target}: no good answer after {self.attempts} attempts "
+                         f"({method} {url}: {last})")
+
+    def _select(self, text: str) -> list[dict[str, Any]]:
+        body, _ = self.request("POST", self.urls.query,
+                               urllib.parse.urlencode({"query": text}).encode(),
+                               {"Content-Type": "application/x-www-form-urlencoded",
+                                "Accept": "application/sparql-results+json"})
+        return json.loads(body)["results"]["bindings"]
+
+    def _update(self, text: str) -> None:
+        self.request("POST", self.urls.update, text.encode("utf-8"),
+                     {"Content-Type": "application/sparql-update"})
+
+    def _graph_url(self, graph: str) -> str:
+        sep = "&" if "?" in self.urls.store else "?"
+        return self.urls.store + sep + urllib.parse.urlencode({"graph": graph})
+
+    # ---- the store interface
+
+    def index(self) -> dict[str, IndexEntry]:
+        out: dict[str, IndexEntry] = {}
+        for row in self._select(INDEX_QUERY):
+            entry = IndexEntry.parse(row["s"]["value"])
+            if entry is not None:
+                out[row["g"]["value"]] = entry
+        return out
+
+    def put_cases(self, results: list[Any], inputs: str, replace: Iterable[str] = ()) -> None:
+        """PUT each case's graph (replacing it), verify the counts, then index them."""
+        if not results:
+            return
+        for r in results:
+            self.request("PUT", self._graph_url(r.graph), r.ntriples.encode("utf-8"),
+                         {"Content-Type": "application/n-triples"})
+        self._verify({r.graph: r.triples for r in results})
+        entries = {r.graph: _with_inputs(_entry(r), inputs) for r in results}
+        self.retag(entries)
+
+    def _verify(self, expected: dict[str, int]) -> None:
+        """Count each graph's triples; a short graph is an error, never a success."""
+        got = self.counts(list(expected))
+        for graph, n in expected.items():
+            if got.get(graph, 0) != n:
+                raise StoreError(f"{self.target}: graph <{graph}> holds {got.get(graph, 0)} of "
+                                 f"{n} triples after upload (partial load)")
+
+    def counts(self, graphs: list[str]) -> dict[str, int]:
+        """Triples in each of ``graphs``."""
+        values = " ".join(_iri(g) for g in graphs)
+        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                            f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
+        return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+    def count(self, graph: str) -> int:
+        return self.counts([graph]).get(graph, 0)
+
+    def retag(self, entries: dict[str, IndexEntry]) -> None:
+        if not entries:
+            return
+        lines = " ".join(f"{_iri(g)} {_iri(STATE)} \"{e.literal()}\" ." for g, e in entries.items())
+        self._update(_delete_index(entries) + " ;\n"
+                     f"INSERT DATA {{ GRAPH {_iri(INDEX_GRAPH)} {{ {lines} }} }}")
+
+    def drop(self, graphs: list[str]) -> None:
+        for start in range(0, len(graphs), DROP_CHUNK):
+            self._update(_drop_update(graphs[start:start + DROP_CHUNK]))
+
+    def put_ontology(self, files: list[Path], version: str) -> bool:
+        rows = self._select(f"SELECT ?s WHERE {{ GRAPH {_iri(INDEX_GRAPH)} {{ "
+                            f"{_iri(ONTOLOGY_GRAPH)} {_iri(STATE)} ?s }} }}")
+        if rows and rows[0]["s"]["value"].split()[0] == version:
+            return False
+        ntriples = _as_ntriples(files)
+        self.request("PUT", self._graph_url(ONTOLOGY_GRAPH), ntriples.encode("utf-8"),
+                     {"Content-Type": "application/n-triples"})
+        n = sum(1 for line in ntriples.splitlines() if line.strip())
+        self._verify({ONTOLOGY_GRAPH: n})
+        self.retag({ONTOLOGY_GRAPH: IndexEntry(version, "-", 0, 0, n)})
+        return True
+
+    def query(self, text: str, prefixes: dict[str, str] | None = None,
+              substitutions: dict[Any, Any] | None = None, **_: Any) -> Any:
+        """Run a query on the endpoint; the answer parsed as pyoxigraph results.
+
+        Prefixes are declared in front; bound variables become a trailing ``VALUES``.
+        """
+        import pyoxigraph as ox
+
+        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
+        if substitutions:
+            names = " ".join(f"?{v.value}" for v in substitutions)
+            terms = " ".join(str(t) for t in substitutions.values())
+            text = f"{text}\nVALUES ({names}) {{ ({terms}) }}"
+        try:
+            body, ctype = self.request(
+                "POST", self.urls.query, urllib.parse.urlencode({"query": head + text}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        except StoreError as exc:
+            if "HTTP 4" in str(exc):
+                raise QueryError(str(exc)) from exc
+            raise
+        if "n-triples" in ctype:
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    def close(self) -> None:
+        """Nothing held open between requests."""
+
+
+def _as_ntriples(files: list[Path]) -> str:
+    """RDF files converted to one N-Triples text (through pyoxigraph)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in files:
+        store.load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")
+
+
+__all__ = ["DirStore", "EndpointStore", "IndexEntry", "StoreError", "open_store",
+           "is_endpoint", "INDEX_GRAPH", "ONTOLOGY_GRAPH", "PREFIXES"]
