@@ -103,32 +103,66 @@ def _say(ctx: click.Context, line: str) -> None:
 Examples:
   kg build seeds -o outputs/graph.ttl
   kg build case.txt cases.jsonl more/ -o graph.nt
+  kg build cases/ -o graph.nq --workers 2
+  kg build cases/ --store outputs/store --workers 2
+  kg build cases/ --store http://127.0.0.1:7878
+  kg build cases/ --store outputs/store --engine dask --scheduler tcp://host:8786
   kg build seeds -o graph.jsonld --base https://example.org/case/
   kg build cases/ -o graph.ttl --ontology my-terms.obo
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file; format from the suffix: .ttl .nt .nq .trig .jsonld .rdf")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file; format from the suffix: .ttl .nt .nq .trig .jsonld .rdf "
+                   "(.nq/.trig keep one named graph per case).")
+@click.option("--store", metavar="DIR|URL",
+              help="Also (or instead) build into a persistent store directory or a SPARQL "
+                   "endpoint; unchanged cases are skipped, changed ones replaced.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Extraction processes (or local Dask workers).")
+@click.option("--engine", type=click.Choice(("local", "dask")), default="local",
+              show_default=True, help="Where extraction runs.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler (tcp://host:8786) for --engine dask; default a local cluster.")
+@click.option("--batch-size", default=0, type=click.IntRange(0, 100_000),
+              help="Cases per batch (store transaction); 0 chooses.")
+@click.option("--quiet", "no_progress", is_flag=True, help="No progress bar and no summary.")
 @click.option("--base", default=CASE, show_default=True, help="Base IRI for case instances.")
 @click.option("--ontology", "ontologies", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Add your own ontology (OWL/RDF-XML, Turtle, OBO); repeatable.")
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], output: Path, base: str,
-          ontologies: tuple[Path, ...]) -> None:
+def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store: str | None,
+          workers: int, engine: str, scheduler: str | None, batch_size: int, no_progress: bool,
+          base: str, ontologies: tuple[Path, ...]) -> None:
     """Read case texts (files or directories), extract, and write the graph.
 
-    Reads .txt/.text/.md (seed format, 'Field: value' or plain) and .jsonl. Prints one
-    summary line; writes build-report.json next to the output.
+    Reads .txt/.text/.md (seed format, 'Field: value' or plain) and .jsonl, streaming
+    (bounded memory). Prints one summary line; writes build-report.json next to the
+    output (or the store). A progress bar shows on a terminal.
     """
-    from kg.pipeline import Pipeline, build_file
+    from kg.pipeline import BuildOptions, Pipeline, run_build
 
+    if output is None and store is None:
+        raise KGError("nothing to write", hint="give -o FILE and/or --store DIR|URL")
+    if scheduler and engine != "dask":
+        raise KGError("--scheduler needs --engine dask")
     for path in ontologies:
         if not path.is_file():
             raise KGError(f"{path}: no such ontology file")
-    pipeline = Pipeline.load(ontologies) if ontologies else None
-    report = build_file(paths, output, base=base, pipeline=pipeline)
-    _say(ctx, report.summary())
+    quiet = no_progress or bool((ctx.obj or {}).get("quiet"))
+    options = BuildOptions(base=base, workers=workers, engine=engine, scheduler=scheduler,
+                           batch_size=batch_size, progress=not quiet, extra=tuple(ontologies))
+    pipeline = Pipeline.load(ontologies) if ontologies and engine == "local" else None
+    try:
+        report = run_build(paths, output=output, store=store, pipeline=pipeline,
+                           options=options)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; the previous output is unchanged"
+                   + (" and finished batches are stored: run again to resume" if store else ""),
+                   err=True)
+        ctx.exit(130)
+    if not quiet:
+        click.echo(report.summary())
     ctx.exit(report.exit_code)
 
 
@@ -142,10 +176,14 @@ Examples:
   kg query my.rq -g outputs/graph.ttl --format csv -o answers.csv
   kg query 'SELECT ?c WHERE { ?c a kg:Case }' -g outputs/graph.ttl
   kg query cq4 -g outputs/graph.ttl --bind caseId=seed-kyphoplasty
+  kg query cq1 --store outputs/store
+  kg query cq1 --store http://127.0.0.1:7878
 """)
 @click.argument("query")
-@click.option("-g", "--graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
               help="The graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf).")
+@click.option("--store", metavar="DIR|URL",
+              help="Query a store built by `kg build --store` (a directory or an endpoint).")
 @click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -154,13 +192,20 @@ Examples:
               help="Bind a projected variable (IRIs as kg:X or http..., else a string).")
 @click.option("--no-ontology", is_flag=True, help="Do not load the shipped ontology.")
 @click.pass_context
-def query_cmd(ctx: click.Context, query: str, graph: Path, fmt: str, output: Path | None,
-              binds: tuple[str, ...], no_ontology: bool) -> None:
+def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | None, fmt: str,
+              output: Path | None, binds: tuple[str, ...], no_ontology: bool) -> None:
     """Run a competency question (cq1..cq7 or its alias), a .rq file, or inline SPARQL."""
     from kg.sparql import format_result, run_query
     from kg.rdfio import atomic_write
 
-    result = run_query(query, graph, bindings=_bindings(binds), with_ontology=not no_ontology)
+    if (graph is None) == (store is None):
+        raise KGError("give one of --graph FILE or --store DIR|URL")
+    target: Any = graph
+    if store is not None:
+        from kg.store import open_store
+
+        target = open_store(store, read_only=True)
+    result = run_query(query, target, bindings=_bindings(binds), with_ontology=not no_ontology)
     text = format_result(result, fmt)
     if output:
         atomic_write(output, text)

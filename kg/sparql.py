@@ -214,10 +214,15 @@ def run_query(query: str, graph: Path | str | Any, bindings: dict[str, Any] | No
 
     label, text = resolve_query(query)
     refuse_update(text)
-    store = graph if isinstance(graph, ox.Store) else load_store([Path(graph)], with_ontology)
+    # a kg.store backend (store directory or endpoint) queries the union of its graphs
+    backend = not isinstance(graph, str | Path | ox.Store) and hasattr(graph, "query")
+    store = graph if isinstance(graph, ox.Store) or backend else \
+        load_store([Path(graph)], with_ontology)
     subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     try:
-        answer = store.query(text, prefixes=dict(PREFIXES), substitutions=subs or None)
+        # the union default graph: a .nq/.trig file keeps each case in a named graph
+        answer = store.query(text, prefixes=dict(PREFIXES), substitutions=subs or None,
+                             use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"{label}: {syntax_message(str(exc))}") from exc
     except RuntimeError as exc:  # e.g. a binding for a variable the query does not project
