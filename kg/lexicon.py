@@ -15,7 +15,9 @@ capitals, so "Mr. Smith" is not an MRI.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -153,35 +155,32 @@ class Lexicon:
         return tuple(dict.fromkeys(e.iri for e in self._entries.get(normalise(phrase), ())))
 
     def match(self, text: str) -> list[Match]:
-        """Leftmost-longest, non-overlapping, whole-word matches in ``text``."""
-        toks = tokens(text)
-        if not toks or not self._entries:
+        """Leftmost-longest, non-overlapping, whole-word matches in ``text``.
+
+        The per-token work is kept in C-level ``map``/``accumulate`` calls; Python
+        code runs only per candidate match (this is the extraction hot path).
+        """
+        found_words = list(_TOKEN.finditer(text))
+        if not found_words or not self._entries:
             return []
-        norm = " " + " ".join(t for _, _, t in toks) + " "
-        # character position in ``norm`` of the space before each token -> token index
-        starts: dict[int, int] = {}
-        pos = 0
-        for i, (_, _, t) in enumerate(toks):
-            starts[pos] = i
-            pos += len(t) + 1
-        candidates: list[tuple[int, int, str]] = []  # (first token, last token, key)
-        for end_char, key in self._automaton.iter(norm):
-            begin = end_char - len(key) - 1  # the leading space
-            first = starts[begin]
-            last = first + key.count(" ")
-            candidates.append((first, last, key))
-        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        norm = list(map(normalise_token, map(re.Match.group, found_words)))
+        # where each token's leading space sits in " tok1 tok2 ... tokN "
+        lead = list(accumulate(map(len, norm), lambda at, n: at + n + 1, initial=0))
+        candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
+        for end_char, key in self._automaton.iter(" " + " ".join(norm) + " "):
+            first = bisect_left(lead, end_char - len(key) - 1)
+            candidates.append((first, -(first + key.count(" ")), key))
+        candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
-        for first, last, key in candidates:
+        for first, neg_last, key in candidates:
             if first < next_free:
                 continue
-            start, end = toks[first][0], toks[last][1]
-            found = self._resolve(key, text[start:end])
-            if not found:
-                continue
-            out.append(Match(start, end, text[start:end], found[0], found[1:]))
-            next_free = last + 1
+            start, end = found_words[first].start(), found_words[-neg_last].end()
+            iris = self._resolve(key, text[start:end])
+            if iris:
+                out.append(Match(start, end, text[start:end], iris[0], iris[1:]))
+                next_free = 1 - neg_last
         return out
 
     def _resolve(self, key: str, original: str) -> tuple[str, ...]:
