@@ -212,3 +212,10 @@ def test_two_builds_are_byte_identical(seed_graph, tmp_path):
     again = tmp_path / "again.ttl"
     assert kg_cli("build", "seeds", "-o", str(again)).returncode == 0
     assert again.read_bytes() == seed_graph.read_bytes()
+
+
+def test_seed_graph_conforms_to_the_shapes(seed_graph):
+    from kg.api import validate
+
+    conforms, report = validate(seed_graph)
+    assert conforms, report
