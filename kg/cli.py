@@ -178,6 +178,8 @@ Examples:
   kg query cq4 -g outputs/graph.ttl --bind caseId=seed-kyphoplasty
   kg query cq1 --store outputs/store
   kg query cq1 --store http://127.0.0.1:7878
+  kg query cq2 -g outputs/graph.ttl --timeout 30
+  kg query 'INSERT DATA { <x> a kg:Case }' -g my-graph.ttl --allow-update
 """)
 @click.argument("query")
 @click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
@@ -191,12 +193,27 @@ Examples:
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a projected variable (IRIs as kg:X or http..., else a string).")
 @click.option("--no-ontology", is_flag=True, help="Do not load the shipped ontology.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop the query after this many seconds (exit 2).")
+@click.option("--allow-update", is_flag=True,
+              help="Run a SPARQL UPDATE: it rewrites the --graph file (refused otherwise).")
 @click.pass_context
 def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | None, fmt: str,
-              output: Path | None, binds: tuple[str, ...], no_ontology: bool) -> None:
-    """Run a competency question (cq1..cq7 or its alias), a .rq file, or inline SPARQL."""
-    from kg.sparql import format_result, run_query
+              output: Path | None, binds: tuple[str, ...], no_ontology: bool,
+              timeout: float | None = None, allow_update: bool = False) -> None:
+    """Run a competency question (cq1..cq7 or its alias), a .rq file, or inline SPARQL.
+
+    Read-only: an UPDATE is refused unless --allow-update is given.
+    """
+    from kg.sparql import format_result, is_update, run_query, run_update
     from kg.rdfio import atomic_write
+
+    if allow_update and is_update(query):
+        if graph is None:
+            raise KGError("--allow-update changes a --graph file, not a store")
+        before, after = run_update(query, graph)
+        _say(ctx, f"{graph}: {before} -> {after} triples")
+        return
 
     if (graph is None) == (store is None):
         raise KGError("give one of --graph FILE or --store DIR|URL")
@@ -205,7 +222,8 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
         from kg.store import open_store
 
         target = open_store(store, read_only=True)
-    result = run_query(query, target, bindings=_bindings(binds), with_ontology=not no_ontology)
+    result = run_query(query, target, bindings=_bindings(binds), with_ontology=not no_ontology,
+                       timeout=timeout)
     text = format_result(result, fmt)
     if output:
         atomic_write(output, text)

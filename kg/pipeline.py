@@ -128,9 +128,11 @@ def build_triples(paths: Iterable[str | Path], base: str = CASE,
     from kg.assemble import case_triples
     from kg.readers import read_paths
 
-    cases = list(read_paths(paths))  # every input error surfaces before any slow work
+    problems: list[Any] = []
+    cases = list(read_paths(paths, problems))  # input errors surface before any slow work
     pipeline = pipeline or Pipeline.load()
     report = BuildReport()
+    _account_problems(report, problems)
     triples: list[Any] = []
     for case in cases:
         try:
@@ -307,8 +309,10 @@ def _stream(paths: list[str | Path], pipeline: Any, options: BuildOptions, sink:
         backend.put_ontology(ontology_files(options.extra), version_fingerprint(options.extra))
     engine = _engine(pipeline, options)
     bar = _progress(paths, options.progress)
+    problems: list[Any] = []  # kg.readers.ReadProblem: skipped inputs and reading notes
     try:
-        jobs = _jobs(read_paths(paths), run, options.base, report, skip=sink is None, bar=bar)
+        jobs = _jobs(read_paths(paths, problems), run, options.base, report,
+                     skip=sink is None, bar=bar)
         turtle = bool(sink is not None and sink.wants_turtle)
         for results in engine.map(batched(jobs, options.batch()), options.base, turtle):
             if sink is not None:
@@ -322,8 +326,20 @@ def _stream(paths: list[str | Path], pipeline: Any, options: BuildOptions, sink:
         engine.close()
         if bar is not None:
             bar.close()
+    _account_problems(report, problems)
     if backend is not None:
         _finish_store(backend, run, report)
+
+
+def _account_problems(report: BuildReport, problems: list[Any]) -> None:
+    """Reader problems: a skipped file or record is a failure (file, id, line: error);
+    a note about a case that was read (a renamed id, replaced bytes) is its warning."""
+    for p in problems:
+        if p.skipped:
+            error = f"line {p.line}: {p.error}" if p.line else p.error
+            report.failures.append(CaseFailure(p.file, p.id or "", error))
+        else:
+            report.warnings.setdefault(p.id or p.file, []).append(p.error)
 
 
 def _jobs(cases: Iterable[Any], run: _Run, base: str, report: BuildReport, skip: bool,

@@ -38,7 +38,8 @@ _UPDATE = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )
-_COMMENT = re.compile(r"#[^\n]*")
+# a comment, but not a '#' inside an IRI or a string
+_COMMENT = re.compile(r"""(<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*""")
 _NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "decimal", "double", "float",
                               "nonNegativeInteger", "positiveInteger")}
 
@@ -100,7 +101,7 @@ def resolve_query(query: str) -> tuple[str, str]:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: cannot read query: {exc}") from exc
     if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.IGNORECASE) or \
-            _UPDATE.match(_COMMENT.sub("", query)):
+            update_keyword(query):
         return "inline", query
     names = ", ".join(q.name for q in named_queries())
     raise QueryError(f"unknown query {query!r}", hint=f"named queries: {names}; see `kg queries`")
@@ -201,15 +202,18 @@ def load_file(store: Any, path: Path) -> None:
 
 
 def run_query(query: str, graph: Path | str | Any, bindings: dict[str, Any] | None = None,
-              with_ontology: bool = True) -> QueryResult:
+              with_ontology: bool = True, timeout: float | None = None) -> QueryResult:
     """Run ``query`` (name, alias, ``.rq`` path or inline SPARQL) on ``graph``.
 
     ``graph`` is a path to an RDF file or an already loaded pyoxigraph ``Store``;
     ``bindings`` maps variable names to values (IRIs as ``str`` starting with
     ``http`` or a known prefix such as ``kg:``, ints as integers, else string
     literals), substituted as bound variables; pyoxigraph requires a bound variable
-    to be one the query projects (``SELECT ?caseId ...``).
+    to be one the query projects (``SELECT ?caseId ...``). ``timeout`` (seconds)
+    bounds the query's evaluation: past it a :class:`QueryError` is raised.
     """
+    if timeout is not None:
+        return run_with_timeout(query, graph, bindings, with_ontology, timeout)
     import pyoxigraph as ox
 
     label, text = resolve_query(query)
@@ -233,10 +237,136 @@ def run_query(query: str, graph: Path | str | Any, bindings: dict[str, Any] | No
 
 
 def refuse_update(text: str) -> None:
-    """SPARQL UPDATE is refused: ``kg query`` only reads."""
-    match = _UPDATE.match(_COMMENT.sub("", text))
-    if match:
-        raise QueryError(f"SPARQL UPDATE ({match.group(1).upper()}) is refused: queries only read")
+    """SPARQL UPDATE is refused: ``kg query`` only reads.
+
+    This gives the clear message; reading only is guaranteed anyway, since queries
+    run through ``Store.query``, which cannot parse an update.
+    """
+    keyword = update_keyword(text)
+    if keyword:
+        raise QueryError(f"SPARQL UPDATE ({keyword}) is refused: queries only read",
+                         hint="pass --allow-update to change the graph file on purpose")
+
+
+def update_keyword(text: str) -> str | None:
+    """The first keyword (INSERT, DELETE, DROP ...) when ``text`` is a SPARQL UPDATE."""
+    match = _UPDATE.match(_COMMENT.sub(lambda m: m.group(1) or "", text))
+    return match.group(1).upper() if match else None
+
+
+def is_update(query: str) -> bool:
+    """True when ``query`` (a name, a ``.rq`` path or inline text) is a SPARQL UPDATE."""
+    return update_keyword(resolve_query(query)[1]) is not None
+
+
+def run_update(query: str, graph: Path | str) -> tuple[int, int]:
+    """Apply a SPARQL UPDATE (inline, or a ``.rq`` file) to the RDF file ``graph``, on
+    purpose (``kg query --allow-update``); (triples before, triples after).
+
+    Only the file is loaded (not the ontology), the update runs in one transaction,
+    and the file is rewritten in its own format through a temporary file and a
+    rename: a failing update leaves it as it was.
+    """
+    import pyoxigraph as ox
+
+    from kg.rdfio import atomic_write
+
+    label, text = resolve_query(query)
+    path = Path(graph)
+    store = load_store([path], with_ontology=False)
+    before = len(store)
+    try:
+        store.update(text, prefixes=dict(PREFIXES))
+    except SyntaxError as exc:
+        raise QueryError(f"{label}: {syntax_message(str(exc))}") from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"{label}: update failed: {str(exc).splitlines()[0]}") from exc
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower() or "ttl")
+    if fmt.supports_datasets:
+        data = store.dump(format=fmt)
+    else:
+        data = store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=dict(PREFIXES))
+    atomic_write(path, data.decode("utf-8"))
+    return before, len(store)
+
+
+def run_with_timeout(query: str, graph: Path | str | Any, bindings: dict[str, Any] | None,
+                     with_ontology: bool, timeout: float) -> QueryResult:
+    """:func:`run_query` in a child process killed after ``timeout`` seconds.
+
+    pyoxigraph cannot interrupt a query, so the graph is loaded here and the query
+    evaluated in a forked child (which shares the loaded store); the rows come back
+    through a pipe. Without ``fork`` (Windows, macOS spawn) a daemon thread is used
+    and abandoned on time-out.
+    """
+    import multiprocessing as mp
+
+    import pyoxigraph as ox
+
+    if timeout <= 0:
+        raise QueryError(f"--timeout must be positive, got {timeout:g}")
+    label, _ = resolve_query(query)
+    if isinstance(graph, str | Path):
+        graph = load_store([Path(graph)], with_ontology)
+    args = (query, graph, bindings, with_ontology)
+    if "fork" not in mp.get_all_start_methods() or not isinstance(graph, ox.Store):
+        return _thread_with_timeout(args, label, timeout)
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_query, args=(send, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise QueryError(f"{label}: query timed out after {timeout:g} s",
+                             hint="simplify it, or give a larger --timeout")
+        try:
+            status, value = receive.recv()
+        except EOFError:
+            raise QueryError(f"{label}: the query process died (exit {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if status == "error":
+        raise value
+    return value
+
+
+def _child_query(send: Any, args: tuple[Any, ...]) -> None:
+    """In the child: run the query, send ("ok", result) or ("error", exception)."""
+    try:
+        send.send(("ok", run_query(*args)))
+    except KGError as exc:
+        send.send(("error", QueryError(str(exc))))
+    except Exception as exc:  # noqa: BLE001 - reported in the parent as one line
+        send.send(("error", QueryError(f"query failed: {type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
+
+
+def _thread_with_timeout(args: tuple[Any, ...], label: str, timeout: float) -> QueryResult:
+    """The fallback: run the query in a daemon thread; abandon it on time-out."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run_query(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True, name="kg-query")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryError(f"{label}: query timed out after {timeout:g} s",
+                         hint="simplify it, or give a larger --timeout")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def syntax_message(raw: str) -> str:
@@ -264,11 +394,15 @@ def to_term(value: Any) -> Any:
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
     text = str(value)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(prefix + ":") and not text.startswith(prefix + "://"):
-            return ox.NamedNode(ns + text[len(prefix) + 1:])
-    if re.match(r"^https?://\S+$", text):
-        return ox.NamedNode(text)
+    try:
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(prefix + ":") and not text.startswith(prefix + "://"):
+                return ox.NamedNode(ns + text[len(prefix) + 1:])
+        if re.match(r"^https?://\S+$", text):
+            return ox.NamedNode(text)
+    except ValueError as exc:  # pyoxigraph checks IRIs: a bad one is the user's error
+        raise QueryError(f"bound value {text[:80]!r} is not a valid IRI: {exc}",
+                         ) from None
     return ox.Literal(text)
 
 

@@ -198,10 +198,21 @@ def test_bad_file_in_a_real_process(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "text": "ok"}\nnot json\n', encoding="utf-8")
     done = kg_process("build", str(bad), "-o", str(tmp_path / "g.ttl"))
-    assert done.returncode == 2
+    assert done.returncode == 3  # the broken line is skipped and reported, the rest built
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("kg: error: ")
-    assert f"{bad}:2" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("kg: WARNING: ")
+    assert f"{bad}:2: invalid JSON" in lines[0]
+    report = json.loads((tmp_path / "build-report.json").read_text())
+    assert report["failures"][0]["error"].startswith("line 2: invalid JSON")
+
+
+def test_unusable_input_in_a_real_process(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    done = kg_process("build", str(bad), "-o", str(tmp_path / "g.ttl"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith(f"kg: error: {bad}:1: invalid JSON")
+    assert not (tmp_path / "g.ttl").exists()
 
 
 def test_unknown_query_in_a_real_process(tmp_path):
