@@ -151,3 +151,10 @@ def test_turtle_parses_and_states_plain_part_of(classes):
 
 def test_no_two_classes_share_a_name(classes):
     assert ontogen.name_clashes(classes) == {}
+
+
+def test_lower_case_level_codes_except_the_mri_weightings(classes):
+    assert "l5" in classes["L5Vertebra"].synonyms
+    assert "c1" in classes["C1Vertebra"].synonyms
+    assert "t1" not in classes["T1Vertebra"].synonyms
+    assert "t2" not in classes["T2Vertebra"].synonyms
