@@ -10,6 +10,7 @@ left") bind back to the nearest head.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kg.extract.context import Modifier, bind_postmodifiers, bind_premodifiers, same_noun_phrase
@@ -124,9 +125,48 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
                               [c for cl in doc.clauses for c in cl])
     for i, mods in post.items():
         out[i].lateralities.extend(mods)
+    lat_starts = [m.start for m in doc.laterality]
+    for t in doc.tokens:
+        if not t.part or t.start in token_lats:
+            continue
+        k = bisect_left(lat_starts, t.start)
+        inside = [m for m in doc.laterality[k:k + 3] if m.end <= t.end]
+        if inside or t.side:
+            # the side is part of the anatomy's own name ("right lower lobe", "LUL")
+            token_lats[t.start] = inside[:1] or [Modifier(t.start, t.end, t.side)]
     for b in out:
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
+    for i in range(len(heads) - 1):
+        a, b = heads[i], heads[i + 1]
+        if (out[i].lateralities and not out[i + 1].lateralities and a.end <= b.start
+                and not doc.text[a.end:b.start].strip()):
+            # "right-sided traumatic subarachnoid hemorrhage": the adjective head's side
+            out[i + 1].lateralities.extend(m for m in out[i].lateralities if not m.post)
+    used = {id(m) for mods in pre.values() for m in mods}
+    _bind_phrase_sides(doc, out, used)
+
+
+def _bind_phrase_sides(doc: Doc, out: list[Binding], used: set[int]) -> None:
+    """A side inside a head's postmodifying phrase whose anatomy word the lexicon does
+    not know ("fracture of the right lateral mass", "nodule in the L apex") is the head's."""
+    heads = doc.heads
+    free = [m for m in doc.laterality if not m.post and id(m) not in used]
+    if not free:
+        return
+    free_starts = [m.start for m in free]
+    for i, h in enumerate(heads):
+        b = out[i]
+        if b.lateralities or any(b.token_lats.get(t.start) for t in b.tokens() if t.part):
+            continue
+        clause = doc.clause_of(h.start)
+        stop = clause[1]
+        if i + 1 < len(heads) and heads[i + 1].start < stop:
+            stop = heads[i + 1].start
+        k = bisect_left(free_starts, h.end)
+        if k < len(free) and free[k].start < stop and _post_ok(doc.text, h.end, free[k].start,
+                                                               True):
+            b.lateralities.append(free[k])
 
 
 def _bind_severity_and_size(doc: Doc, out: list[Binding]) -> None:

@@ -189,6 +189,14 @@ def _lat_value(phrase: str, c: _Compiled) -> str:
         Laterality.LEFT.value if "left" in key else Laterality.RIGHT.value)
 
 
+def label_side(label: str) -> str | None:
+    """The side an anatomy class's label opens with ("left upper lobe" -> Left), if any."""
+    words = _key(label).split()
+    if len(words) < 2 or len(words[0]) < 2:
+        return None
+    return _compiled().lat_map.get(words[0])
+
+
 def find_severity(text: str) -> list[Modifier]:
     c = _compiled()
     return [Modifier(m.start(), m.end(), c.sev_map[_key(m.group())])

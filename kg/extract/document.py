@@ -17,6 +17,7 @@ from kg.extract.context import (
     find_severity,
     find_sizes,
     find_triggers,
+    label_side,
 )
 from kg.extract.levels import LevelMention, find_levels, resolve_anaphora
 from kg.extract.sections import SectionIndex, SectionInfo, find_sections
@@ -48,6 +49,7 @@ class SiteToken:
     part: str | None  # a generic anatomy class IRI
     codes: tuple[str, ...] = ()  # level codes
     anatomy_iri: str | None = None  # a lexicon anatomy match, possibly per level
+    side: str | None = None  # a Laterality value the anatomy class names ("LUL": left)
 
 
 @dataclass
@@ -150,7 +152,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
                              if (pc := onto.get(p)) and not pc.level_codes), None)
                 if part is None or not longer:
                     continue
-            tokens.append(SiteToken(m.start, m.end, part, concept.level_codes, m.iri))
+            tokens.append(SiteToken(m.start, m.end, part, concept.level_codes, m.iri,
+                                    label_side(concept.label)))
         elif concept.kind is Kind.MODALITY:
             modalities.append((m.start, m.end, m.iri))
     tokens.extend(_level_tokens(levels))

@@ -1,0 +1,57 @@
+"""Extraction round 3, each behaviour on a short sentence written for the test (shipped
+ontology): sides carried by anatomy words, levels, absent findings, complications and
+which finding a procedure treats."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kg.model import CaseText, Laterality
+from kg.namespaces import KG
+
+
+@lru_cache(maxsize=1)
+def _tools():
+    from kg.lexicon import Lexicon
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    return onto, Lexicon.from_ontology(onto)
+
+
+def run(text: str):
+    from kg.extract import extract_case
+
+    onto, lex = _tools()
+    return extract_case(CaseText("t", text, "t"), onto, lex)
+
+
+def finding(x, cls: str):
+    return next(f for f in x.findings if f.concept.iri == KG + cls)
+
+
+# ---------------------------------------------------------------- laterality
+
+
+def test_lobe_abbreviation_gives_its_side():
+    assert finding(run("RUL mass."), "Mass").laterality is Laterality.RIGHT
+
+
+def test_side_inside_the_anatomy_name_passes_to_the_finding():
+    x = run("A small mass in the left lower lobe.")
+    assert finding(x, "Mass").laterality is Laterality.LEFT
+
+
+def test_side_in_a_postmodifying_phrase_with_an_unknown_anatomy_word():
+    x = run("Enhancement in the left side of the brain.")
+    assert finding(x, "Enhancement").laterality is Laterality.LEFT
+
+
+def test_adjective_head_shares_its_side_with_the_noun_head():
+    x = run("Mostly left-sided traumatic subarachnoid hemorrhage.")
+    assert finding(x, "SubarachnoidHemorrhage").laterality is Laterality.LEFT
+
+
+def test_side_of_a_later_finding_is_not_taken():
+    x = run("Pleural effusion with left rib fracture.")
+    assert finding(x, "PleuralEffusion").laterality is None
