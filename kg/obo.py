@@ -22,7 +22,8 @@ _SYNONYM_PREDICATE = {
     "NARROW": OBOINOWL + "hasNarrowSynonym",
     None: OBOINOWL + "hasExactSynonym",
 }
-_ID = re.compile(r"^([A-Za-z][\w.-]*):(\S+)$")
+# PREFIX:LOCAL; the local part may not hold characters an IRI cannot (<>"{}|^`\ and spaces)
+_ID = re.compile(r"^([A-Za-z][\w.-]*):([^\s<>\"{}|^`\\]+)$")
 
 Triple = tuple[str, str, str, bool]
 
@@ -73,10 +74,8 @@ def parse_obo(path: Path) -> Iterator[Triple]:
             yield iri, RDF + "type", OWL + "Class", True
             yield from pending
 
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OntologyError(f"{path}: cannot read OBO file: {exc}") from None
+    lines = _read_lines(path)
+    terms = 0
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("!"):
@@ -84,6 +83,7 @@ def parse_obo(path: Path) -> Iterator[Triple]:
         if line.startswith("[") and line.endswith("]"):
             yield from flush()
             stanza, iri, pending, obsolete = line[1:-1], None, [], False
+            terms += stanza == "Term"
             continue
         if stanza != "Term":
             continue  # the header and [Typedef]/[Instance] stanzas
@@ -103,3 +103,21 @@ def parse_obo(path: Path) -> Iterator[Triple]:
         except ValueError as exc:
             raise OntologyError(f"{path}:{lineno}: {exc}") from None
     yield from flush()
+    if not terms:
+        raise OntologyError(f"{path}: no [Term] stanza: not an OBO file",
+                            hint="Turtle and RDF/XML ontologies need a .ttl or .owl suffix")
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The file's lines (UTF-8, a BOM dropped); unreadable or non-UTF-8 is an error
+    naming the line of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OntologyError(f"{path}: cannot read OBO file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise OntologyError(f"{path}:{line}: not UTF-8 text (byte {exc.start}): "
+                            "not an OBO file") from None

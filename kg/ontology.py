@@ -110,7 +110,11 @@ def _pyoxigraph_triples(path: Path) -> Iterator[tuple[str, str, str, bool]]:
                 o = t.object
                 yield t.subject.value, t.predicate.value, o.value, isinstance(o, ox.NamedNode)
     except SyntaxError as exc:  # pyoxigraph reports parse errors as SyntaxError
-        raise OntologyError(f"{path}: {exc}") from None
+        where = f"{path}:{exc.lineno}" if getattr(exc, "lineno", None) else str(path)
+        message = " ".join(str(exc.msg if exc.lineno else exc).split())[:200]
+        raise OntologyError(f"{where}: {message}") from None
+    except (OSError, ValueError) as exc:
+        raise OntologyError(f"{path}: cannot read: {exc}") from None
 
 
 class Ontology:
@@ -365,6 +369,8 @@ def _compile(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
     user_iris: set[str] = set()
     for path in paths[1:]:
         extra = list(_triples(path))
+        if not any(p == RDF + "type" and o == OWL + "Class" for _, p, o, _ in extra):
+            log.warning("%s: no classes found: it adds nothing to the lexicon", path)
         user_iris.update(s for s, *_ in extra)
         raw_triples.extend(extra)
     raw = _read_raw(raw_triples)

@@ -1,0 +1,66 @@
+"""A malformed plug-in ontology is a clear one-line error naming the file (and the line)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEED
+
+from kg.cli import cli
+from kg.errors import OntologyError
+from kg.obo import parse_obo
+from kg.ontology import load_ontology
+
+BAD = {
+    "bad.ttl": ('@prefix kg: <https://w3id.org/casekg/onto#> .\nkg:A a kg:B ;\n  kg:c "open .\n',
+                r"bad\.ttl:3: Parser error .*line 3 column 8"),
+    "bad.owl": ("<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<oops",
+                r"bad\.owl: syntax error"),
+    "bad.obo": ("[Term]\nid: EX:1\nname without colon\n", r"bad\.obo:3: expected 'tag: value'"),
+    "iri.obo": ("[Term]\nid: EX:a<b>\nname: x\n", r"iri\.obo:2: not an OBO id"),
+    "turtle.obo": ("@prefix kg: <https://w3id.org/casekg/onto#> .\nkg:A a kg:B .\n",
+                   r"turtle\.obo: no \[Term\] stanza"),
+    "binary.obo": (b"[Term]\nid: EX:1\nname: \xff\xfe\n", r"binary\.obo:3: not UTF-8"),
+    "order.obo": ("[Term]\nname: x\nid: EX:1\n", r"order\.obo:2: 'name' before the term's 'id'"),
+}
+
+
+def write(tmp_path, name: str):
+    data, _ = BAD[name]
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_malformed_ontology_names_file_and_line(tmp_path, name):
+    path = write(tmp_path, name)
+    with pytest.raises(OntologyError, match=BAD[name][1]) as exc:
+        load_ontology(extra=[path])
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("name", ["bad.ttl", "bad.obo", "turtle.obo"])
+def test_build_with_a_malformed_ontology_exits_2_in_one_line(tmp_path, name):
+    path = write(tmp_path, name)
+    result = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl"),
+                                      "--ontology", str(path)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"kg: error: {path}")
+    assert result.output.count("\n") == 1
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_obo_ids_with_iri_characters_are_refused(tmp_path):
+    path = tmp_path / "x.obo"
+    path.write_text('[Term]\nid: EX:1 2\nname: x\n', encoding="utf-8")
+    with pytest.raises(OntologyError, match=r"x\.obo:2"):
+        list(parse_obo(path))
+
+
+def test_ontology_without_classes_loads_with_a_warning(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))  # no cache hit from an earlier run
+    path = tmp_path / "empty.ttl"
+    path.write_text("", encoding="utf-8")
+    load_ontology(extra=[path])
+    assert "no classes found" in caplog.text
