@@ -25,6 +25,12 @@ BAD = {
 }
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """A fresh ontology cache: a file once cached would not be parsed (or fail) again."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+
+
 def write(tmp_path, name: str):
     data, _ = BAD[name]
     path = tmp_path / name
@@ -58,8 +64,7 @@ def test_obo_ids_with_iri_characters_are_refused(tmp_path):
         list(parse_obo(path))
 
 
-def test_ontology_without_classes_loads_with_a_warning(tmp_path, caplog, monkeypatch):
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))  # no cache hit from an earlier run
+def test_ontology_without_classes_loads_with_a_warning(tmp_path, caplog):
     path = tmp_path / "empty.ttl"
     path.write_text("", encoding="utf-8")
     load_ontology(extra=[path])
