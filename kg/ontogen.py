@@ -590,7 +590,10 @@ def to_owl(classes: dict[str, OntoClass], path: Path) -> None:
 def _owl_class(ent, c: OntoClass, ents, props, ann) -> None:  # noqa: ANN001 (owlready2 objects)
     """Fill one owlready2 class from its :class:`OntoClass`."""
     parents = [ents[p] for p in sorted(set(c.parents))]
-    ent.is_a = parents or ent.is_a
+    if parents:  # one at a time: assigning a list lets owlready2 reorder it between runs
+        ent.is_a = parents[:1]
+        for parent in parents[1:]:
+            ent.is_a.append(parent)
     for target in sorted(set(c.part_of)):
         ent.is_a.append(props["partOf"].some(ents[target]))
     for code in sorted(set(c.level_codes)):

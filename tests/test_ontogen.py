@@ -158,3 +158,14 @@ def test_lower_case_level_codes_except_the_mri_weightings(classes):
     assert "c1" in classes["C1Vertebra"].synonyms
     assert "t1" not in classes["T1Vertebra"].synonyms
     assert "t2" not in classes["T2Vertebra"].synonyms
+
+
+def test_a_class_with_two_parents_is_written_identically(classes, tmp_path: Path):
+    import dataclasses
+
+    two = dict(classes)
+    name = "OsteoporoticCompressionFracture"
+    two[name] = dataclasses.replace(two[name], parents=("Osteoporosis", "CompressionFracture"))
+    ontogen.to_owl(two, tmp_path / "a.owl")
+    ontogen.to_owl(two, tmp_path / "b.owl")
+    assert (tmp_path / "a.owl").read_bytes() == (tmp_path / "b.owl").read_bytes()
