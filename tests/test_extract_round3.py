@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.model import CaseText, Laterality
+from kg.model import Assertion, CaseText, Laterality
 from kg.namespaces import KG
 
 
@@ -55,3 +55,25 @@ def test_adjective_head_shares_its_side_with_the_noun_head():
 def test_side_of_a_later_finding_is_not_taken():
     x = run("Pleural effusion with left rib fracture.")
     assert finding(x, "PleuralEffusion").laterality is None
+
+
+# ---------------------------------------------------------------- normal statements
+
+
+def test_neurologically_intact_rules_out_a_neurological_deficit():
+    x = run("On exam she was neurologically intact.")
+    assert finding(x, "NeurologicalDeficit").assertion is Assertion.ABSENT
+
+
+def test_non_focal_neuro_exam_rules_out_a_neurological_deficit():
+    x = run("Neuro exam non-focal.")
+    assert finding(x, "NeurologicalDeficit").assertion is Assertion.ABSENT
+
+
+def test_no_c_c_e_rules_out_edema():
+    x = run("Extremities: no c/c/e.")
+    assert finding(x, "Edema").assertion is Assertion.ABSENT
+
+
+def test_blanket_normal_statement_gives_no_finding():
+    assert run("The lungs are clear. Labs within normal limits.").findings == ()

@@ -139,6 +139,8 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
                 differential.append(h.concept)
             continue
         ctx = context_for(h.start, h.end, doc.clause_of(h.start), doc.triggers)
+        if h.ruled_out:
+            ctx = replace(ctx, assertion=Assertion.ABSENT, trigger=None)
         if ctx.family:
             continue
         if h.concept.kind is Kind.PROCEDURE:

@@ -20,6 +20,7 @@ from kg.extract.context import (
     label_side,
 )
 from kg.extract.levels import LevelMention, find_levels, resolve_anaphora
+from kg.extract.normal import find_normal_statements
 from kg.extract.sections import SectionIndex, SectionInfo, find_sections
 from kg.extract.sentences import Sentence, split_clauses, split_sentences
 from kg.model import CaseText, Concept, Kind
@@ -38,6 +39,7 @@ class Head:
     sentence: int
     rule: str = "lexicon"
     site_hint: str | None = None  # a part the rule already knows (synthetic leaks)
+    ruled_out: bool = False  # named by a normal statement ("neurologically intact"): absent
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
               find_triggers(text), find_laterality(text), find_severity(text), find_sizes(text),
               sent_starts)
     heads.extend(_leak_heads(doc, onto))
+    heads.extend(_normal_heads(doc, lex, onto))
     heads.sort(key=lambda h: h.start)
     return doc
 
@@ -188,6 +191,18 @@ def _adverb_tokens(text: str, onto, heads: list[Head], tokens: list[SiteToken]) 
         iri = sr.adverb_map.get(m.group().lower())
         if iri and onto.get(iri) and not any(a < m.end() and m.start() < b for a, b in taken):
             out.append(SiteToken(m.start(), m.end(), iri, (), iri))
+    return out
+
+
+def _normal_heads(doc: Doc, lex, onto) -> list[Head]:
+    """Findings a normal-examination statement rules out, unless already read there."""
+    out = []
+    for start, end, concept in find_normal_statements(doc.text, lex, onto):
+        if any(h.concept.iri == concept.iri and h.start < end and start < h.end
+               for h in doc.heads):
+            continue
+        out.append(Head(start, end, concept, doc.sentence_of(start), rule="normal-statement",
+                        ruled_out=True))
     return out
 
 

@@ -31,6 +31,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
                   "time_after", "time_before", "repeat", "coordination", "step_classes"),
     "sites": ("adverbs", "leak", "aspect_words"),
     "procedures": ("not_performed_classes",),
+    "normal_statements": ("statements",),
 }
 
 
