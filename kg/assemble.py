@@ -34,7 +34,10 @@ _KEY = re.compile(r"^(finding|procedure)/[0-9]+$")
 
 
 class AssemblyError(ValueError):
-    """An extraction that breaks the data contract (bad span, unknown key)."""
+    """An extraction that breaks the data contract (bad span, unknown key, bad id/base)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(f"{message} ({hint})" if hint else message)
 
 
 def _kg(local: str) -> URIRef:
@@ -60,8 +63,31 @@ TRUE = Literal(True)
 
 
 def case_iri(case_id: str, base: str = CASE) -> URIRef:
-    """``case:{id}``, the id percent-encoded outside RFC 3986 unreserved characters."""
-    return URIRef(base + quote(case_id, safe=""))
+    """``case:{id}``, the id percent-encoded outside RFC 3986 unreserved characters.
+
+    Any id gives a valid IRI of one path segment below ``base``: ``/``, spaces,
+    ``<>"{}|^`\\``, ``%`` and non-ASCII are percent-encoded (UTF-8), and an id of only
+    dots (``.``, ``..``) has them encoded too, so it is never a dot-segment that IRI
+    normalisation would resolve to another case's IRI. An empty id is an error.
+    """
+    if not case_id:
+        raise AssemblyError("empty case id")
+    local = quote(case_id, safe="", errors="surrogatepass")
+    if not local.strip("."):
+        local = local.replace(".", "%2E")
+    return URIRef(check_base(base) + local)
+
+
+_BASE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|^`\\]*[/#]$")
+
+
+def check_base(base: str) -> str:
+    """``base`` when it is an absolute IRI ending in ``/`` or ``#`` without characters
+    an IRI may not hold; else an :class:`AssemblyError`."""
+    if not _BASE.match(base):
+        raise AssemblyError(f"bad base IRI {base!r}",
+                            hint="an absolute IRI ending in / or #, e.g. https://example.org/case/")
+    return base
 
 
 def case_triples(extraction: CaseExtraction, base: str = CASE) -> list[Triple]:
