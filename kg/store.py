@@ -100,8 +100,8 @@ def _index_line(graph: str, entry: IndexEntry) -> str:
 
 def _delete_index(graphs: Iterable[str]) -> str:
     values = " ".join(_iri(g) for g in graphs)
-    return (f"DELETE {{ GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }} }} "
-            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }} }}")
+    pattern = f"GRAPH {_iri(INDEX_GRAPH)} {{ ?g {_iri(STATE)} ?s }}"
+    return f"DELETE {{ {pattern} }} WHERE {{ VALUES ?g {{ {values} }} {pattern} }}"
 
 
 def _drop_update(graphs: list[str]) -> str:

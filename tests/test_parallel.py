@@ -7,11 +7,11 @@ import time
 
 import pytest
 from rdflib import BNode, Literal, URIRef
+from test_pipeline_build import Stub
 
 from kg.parallel import fast_ntriples, ordered_window
 from kg.pipeline import BuildOptions, Pipeline, run_build
 from kg.rdfio import to_ntriples
-from test_pipeline_build import Stub
 
 
 def test_ordered_window_keeps_order_and_bounds_the_flight():

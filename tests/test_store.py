@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
-from kg.pipeline import BuildOptions, run_build
+from kg.pipeline import run_build
 from kg.sparql import load_store, run_query
 from kg.store import INDEX_GRAPH, ONTOLOGY_GRAPH, open_store
 
