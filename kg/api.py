@@ -87,14 +87,9 @@ def shapes_file() -> Path:
     """The shipped SHACL shapes: beside the compiled ontology."""
     from kg.sparql import ontology_file
 
-    here = Path(__file__).resolve().parent
-    candidates = [here / "_ontologies" / "shapes.ttl", here.parent / "ontologies" / "shapes.ttl"]
     onto = ontology_file()
-    if onto is not None:
-        candidates.insert(0, onto.parent / "shapes.ttl")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
+    if onto is not None and (onto.parent / "shapes.ttl").is_file():
+        return onto.parent / "shapes.ttl"
     raise KGError("the SHACL shapes ontologies/shapes.ttl are missing",
                   hint="pass --shapes FILE")
 

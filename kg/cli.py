@@ -205,8 +205,8 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
 
     Read-only: an UPDATE is refused unless --allow-update is given.
     """
-    from kg.sparql import format_result, is_update, run_query, run_update
     from kg.rdfio import atomic_write
+    from kg.sparql import format_result, is_update, run_query, run_update
 
     if allow_update and is_update(query):
         if graph is None:

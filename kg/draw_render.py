@@ -132,23 +132,33 @@ def draw_case(graph: Any, case_id: str, out: Path, *, ontology: Path | None = No
     Raises :class:`~kg.errors.InputError` for an unknown case id or format.
     """
     out = Path(out)
+    if FORMATS.get(out.suffix.lower()) is None:
+        raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
+    save_figure(render_case(graph, case_id, ontology=ontology, size=size, dpi=dpi), out, dpi)
+    log.info("drew case %s to %s", case_id, out)
+    return out
+
+
+def save_figure(fig: Any, out: Path, dpi: float = 100) -> Path:
+    """Save ``fig`` as PNG or SVG (by suffix) through a temporary file and a rename,
+    with fixed metadata and SVG ids so the same figure gives the same bytes."""
+    import matplotlib
+
+    out = Path(out)
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
-    fig = render_case(graph, case_id, ontology=ontology, size=size, dpi=dpi)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
     os.close(fd)
     try:
-        import matplotlib
-
         with matplotlib.rc_context({"svg.hashsalt": "casekg", "svg.fonttype": "path"}):
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    log.info("drew case %s to %s", case_id, out)
     return out
 
 

@@ -45,7 +45,8 @@ _SYNONYM_PREDICATES = {
 def ontology_path() -> Path:
     """The compiled ontology: inside an installed wheel, else the source tree's."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_ontologies" / "casekg.ttl", here.parent / "ontologies" / "casekg.ttl"):
+    for folder in (here / "_ontologies", here.parent / "ontologies"):
+        candidate = folder / "casekg.ttl"
         if candidate.is_file():
             return candidate
     raise OntologyError("the compiled ontology ontologies/casekg.ttl is missing",

@@ -290,7 +290,7 @@ def chart_network(items: list[dict[str, Any]]) -> Figure:
 
 def _save(fig: Figure, out_dir: Path, name: str, title: str) -> Chart:
     """Save ``name``.png and .svg (atomically); the PNG bytes for the page."""
-    from kg.spine import save_figure
+    from kg.draw_render import save_figure
 
     save_figure(fig, out_dir / f"{name}.svg")
     png = save_figure(fig, out_dir / f"{name}.png").read_bytes()

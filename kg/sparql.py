@@ -154,17 +154,13 @@ def python_value(term: Any) -> Any:
 
 
 def ontology_file() -> Path | None:
-    """The shipped ontology Turtle, if present (via kg.ontology when it can tell)."""
-    try:
-        from kg.ontology import ontology_path
+    """The shipped ontology Turtle, or None when it is missing."""
+    from kg.ontology import ontology_path
 
+    try:
         return ontology_path()
-    except (ImportError, KGError):
-        for candidate in (Path(__file__).resolve().parent / "_ontologies" / "casekg.ttl",
-                          Path(__file__).resolve().parents[1] / "ontologies" / "casekg.ttl"):
-            if candidate.is_file():
-                return candidate
-    return None
+    except KGError:
+        return None
 
 
 def load_store(graphs: list[Path], with_ontology: bool = True) -> Any:

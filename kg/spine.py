@@ -20,8 +20,6 @@ The picture is 1600×1000 px at the default size; matplotlib loads lazily.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -584,29 +582,6 @@ def render_spine(graph: Any, case_id: str | None = None, *, dpi: float = 100) ->
     return render_case_spine(graph, case_id, dpi=dpi)
 
 
-def save_figure(fig: Figure, out: Path, dpi: float = 100) -> Path:
-    """Save ``fig`` as PNG or SVG (by suffix) atomically, with fixed metadata."""
-    import matplotlib
-
-    from kg.draw_render import FORMATS, _metadata
-
-    out = Path(out)
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        with matplotlib.rc_context({"svg.hashsalt": "casekg", "svg.fonttype": "path"}):
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
-
-
 def draw_spine(graph: Any, out: Path, case_id: str | None = None, *, dpi: float = 100) -> Path:
     """Draw the spine map of ``case_id`` (or the corpus heat map) of ``graph`` to ``out``.
 
@@ -619,6 +594,8 @@ def draw_spine(graph: Any, out: Path, case_id: str | None = None, *, dpi: float 
     if out.suffix.lower() not in FORMATS:
         raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
     fig = render_spine(graph, case_id, dpi=dpi)
+    from kg.draw_render import save_figure
+
     save_figure(fig, out, dpi)
     log.info("drew the spine map of %s to %s", case_id or "the corpus", out)
     return out

@@ -12,8 +12,8 @@ import pytest
 
 rdflib = pytest.importorskip("rdflib")
 
-from kg.draw_render import draw_case, render_case  # noqa: E402
 from kg.draw_model import read_case_view, split_camel  # noqa: E402
+from kg.draw_render import draw_case, render_case  # noqa: E402
 from kg.errors import InputError  # noqa: E402
 
 PREFIXES = """\

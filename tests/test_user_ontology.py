@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SHARED
+
 from kg.errors import OntologyError
 from kg.lexicon import Lexicon
 from kg.model import Kind
