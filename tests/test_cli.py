@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from kg.pipeline import Pipeline
 from kg.cli import cli
 from kg.model import CaseExtraction, Concept, Finding, Kind, Span
 from kg.namespaces import KG
+from kg.pipeline import Pipeline
 
 SHAPES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
