@@ -42,7 +42,7 @@ _XSD_BOOLEAN = XSD + "boolean"
 _PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _REL_IRI = re.compile(r"^[A-Za-z0-9_~%\-][A-Za-z0-9_~.%\-/]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")  # ASCII digits only: int("²") fails
 
 
 def format_for(path: str | Path) -> str:
@@ -100,7 +100,8 @@ def atomic_write(path: str | Path, text: str) -> None:
 
 def _natural(value: str) -> tuple[Any, ...]:
     """Sort key that compares digit runs as numbers: ``finding/2`` < ``finding/10``."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(value))
+    parts = _DIGITS.split(value)  # digit runs at the odd indexes, so types line up
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
 
 
 def _term_key(term: Any) -> tuple[Any, ...]:
