@@ -177,7 +177,7 @@ def test_validate_missing_graph_exit_2(tmp_path):
 
 
 def test_unexpected_error_one_line_without_debug(stub, cases, tmp_path, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("kg.pipeline"), "build_triples",
+    monkeypatch.setattr(importlib.import_module("kg.pipeline"), "run_build",
                         lambda *a, **k: (_ for _ in ()).throw(ZeroDivisionError("boom")))
     result = CliRunner().invoke(cli, ["build", str(cases), "-o", str(tmp_path / "g.ttl")])
     assert result.exit_code == 1
