@@ -18,12 +18,14 @@ from kg.extract.document import Doc, Head, SiteToken
 
 _COORD = re.compile(r"\b(?:and|or)\b|,|&")
 # A postmodifying site hangs off its head through a preposition ("node at L4",
-# "leakage into the pedicle"); a verb or a new participle in between ends the phrase.
+# "leakage into the pedicle", "dissection spanning from C1-C6"); another verb or a new
+# participle in between ends the phrase.
 _POST_GAP = re.compile(
     r"^[\s,]*(?:(?:of|in|at|into|to|within|involving|along|from|on|through|throughout|"
     r"affecting|near|around|behind|below|above|across|beneath|between|the|a|an|both|and|or|"
     r"right|left|bilateral|bilaterally|[\w’'-]+(?:al|ic|ar|or|ior|ed)|level|levels|aspect|"
-    r"side|portion|margin|region)[\s,]+)*$", re.IGNORECASE)
+    r"side|portion|margin|region|segments?|spanning|extending|approximately|about)[\s,]+)*$",
+    re.IGNORECASE)
 
 
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from kg.extract import rules
 from kg.extract.binding import Binding, head_span
+from kg.extract.carry import continuation_tokens, diagnosis_tokens, is_label
 from kg.extract.context import Context, context_for
 from kg.extract.document import Doc, Head
 from kg.extract.sections import SectionInfo
@@ -29,6 +30,8 @@ _COORDINATED = re.compile(r"\b(?:and|or)\b|,")
 # "At the level of C6-C7, ..." / "At L3 there is ...": a level fronted in its sentence
 _FRONTED = re.compile(r"^[\W\d]*(?:at|in|on)\s+(?:the\s+)?(?:(?:vertebral\s+)?levels?\s+"
                       r"(?:of\s+)?)?$", re.IGNORECASE)
+# what may precede a level that labels its sentence: a bullet, or a heading ("Findings:")
+_OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*$")
 SKIP_KINDS = frozenset({"discussion", "method", "title"})
 
 
@@ -73,14 +76,17 @@ def inherited_codes(doc: Doc, s: int) -> tuple[str, ...]:
 
 
 def fronted_codes(doc: Doc, h: Head) -> tuple[str, ...]:
-    """The level a sentence opens with ("At the level of C6-C7 a lesion ..."), for the
-    heads after it that name no site of their own."""
+    """The level a sentence opens with ("At the level of C6-C7 a lesion ...", "L4-5: disc
+    bulge ..."), for the heads after it that name no site of their own."""
     sent = doc.sentences[h.sentence]
     for t in doc.tokens:
         if t.start >= h.start or t.start >= sent.end:
             break
         if t.start >= sent.start and t.codes and not t.part:
-            return t.codes if _FRONTED.match(doc.text[sent.start:t.start]) else ()
+            before = doc.text[sent.start:t.start]
+            if _FRONTED.match(before) or (_OPENING.match(before) and is_label(doc, t)):
+                return t.codes
+            return ()
     return ()
 
 
@@ -98,6 +104,8 @@ def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | 
         vert = onto.level_site(code)
         if vert:
             out.append(Site(vert, code))
+        elif "-" in code:  # a level pair with no disc between (C1-C2): both vertebrae
+            out.extend(Site(v, c) for c in code.split("-") if (v := onto.level_site(c)))
     if not codes and part:
         out.append(Site(part))
     seen: dict[str, Site] = {}
@@ -183,8 +191,13 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     for t in level_toks:
         codes.extend(c for c in t.codes if c not in codes)
     implied = onto.implied_site(h.concept.iri) if not is_proc else None
+    carried: list = []
     if not codes and not parts:
         codes = list(fronted_codes(doc, h))
+    if not codes and not is_proc:
+        carried = diagnosis_tokens(doc, h) or continuation_tokens(doc, h)
+        for t in carried:
+            codes.extend(c for c in t.codes if c not in codes)
     if not codes and (parts or implied or is_proc):
         codes = list(inherited_codes(doc, h.sentence))
         if not parts and not is_proc and not all(onto.level_site(c, implied) for c in codes):
@@ -198,7 +211,10 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         return [Cand(concept=h.concept, sites=sites, parts=tuple(p.part for p in parts),
                      laterality=own_lats[0] if own_lats else None, **base)]
     out: list[Cand] = []
-    level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
+    if len(carried) > 1:  # "at T4 and T7 consistent with metastases": one per level
+        level_groups = [list(t.codes) for t in carried]
+    else:
+        level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
     own_site = onto.implied_site(h.concept.iri)
     misfit = [p for p in parts if own_site and not _site_fits(onto, p.part, own_site)]
@@ -243,8 +259,10 @@ def _part_of(onto, part: str, whole: str) -> bool:
 
 
 def _split_levels(b: Binding) -> bool:
-    """'L2, L3 and L4 compression fractures': several coordinated level premodifiers."""
-    return sum(1 for t in b.pre if t.codes and not t.part) > 1
+    """'L2, L3 and L4 compression fractures', 'metastases at T4 and T7': several level
+    tokens before or after the head, one finding at each (a range is one token)."""
+    return (sum(1 for t in b.pre if t.codes and not t.part) > 1
+            or sum(1 for t in b.post if t.codes and not t.part) > 1)
 
 
 def _distributed(doc: Doc, h: Head, b: Binding, onto, base: dict) -> list[Cand]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.extract import rules
 from kg.extract.context import (
@@ -27,6 +27,9 @@ from kg.model import CaseText, Concept, Kind
 from kg.namespaces import KG
 
 TARGET_KINDS = (Kind.FINDING, Kind.COMPLICATION, Kind.PROCEDURE)
+# A per-level anatomy label that is only a level token ("T2"): the level finder decides
+# whether it is a level ("on T2" is an MR sequence), the lexicon does not overrule it.
+_BARE_LEVEL = re.compile(r"(?:Th|[CTLS])[- ]?\d{1,2}", re.IGNORECASE)
 
 
 @dataclass
@@ -69,6 +72,16 @@ class Doc:
     severity: list[Modifier]
     sizes: list[Modifier]
     sent_starts: list[int] = field(default_factory=list)
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        """Start offsets of ``tokens`` (sorted), for bisecting."""
+        return [t.start for t in self.tokens]
+
+    @cached_property
+    def head_starts(self) -> list[int]:
+        """Start offsets of ``heads`` (sorted once every finder has added its heads)."""
+        return [h.start for h in self.heads]
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
@@ -145,6 +158,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
             heads.append(Head(m.start, m.end, concept, s))
         elif concept.kind is Kind.ANATOMY:
             part = None if concept.level_codes else m.iri
+            if concept.level_codes and _BARE_LEVEL.fullmatch(text, m.start, m.end):
+                continue
             if concept.level_codes and any(a < m.end and m.start < b for a, b in level_spans):
                 # "L5" alone: the level finder reads it (ranges, discs, anaphora);
                 # "epidural space at L1": keep the part, generic, beside the level
