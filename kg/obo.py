@@ -116,7 +116,7 @@ def _read_lines(path: Path) -> list[str]:
     except OSError as exc:
         raise OntologyError(f"{path}: cannot read OBO file: {exc.strerror or exc}") from None
     try:
-        return data.decode("utf-8-sig").splitlines()
+        return re.split(r"\r\n|\r|\n", data.decode("utf-8-sig"))  # not U+2028 &c.
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise OntologyError(f"{path}:{line}: not UTF-8 text (byte {exc.start}): "

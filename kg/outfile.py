@@ -111,4 +111,6 @@ def _turtle_header() -> str:
 
 
 def _indent(text: str) -> str:
-    return "".join(("    " + line if line else line) + "\n" for line in text.splitlines())
+    """The block unchanged, ending in a newline: indenting its lines would also indent
+    the lines of multi-line literals (the case text), changing the stored text."""
+    return text if text.endswith("\n") else text + "\n"

@@ -91,7 +91,9 @@ def _iri(value: str) -> str:
 def nquads(graph: str, ntriples: str) -> str:
     """N-Triples lines (each ending ``' .'``) put into ``graph``, as N-Quads lines."""
     ref = _iri(graph) + " ."
-    return "".join(line[:-1] + ref + "\n" for line in ntriples.splitlines() if line)
+    # split on "\n" only: str.splitlines() would also split inside literals holding a raw
+    # U+2028, U+0085 or \x1c (which N-Triples writes unescaped)
+    return "".join(line[:-1] + ref + "\n" for line in ntriples.split("\n") if line)
 
 
 def _index_line(graph: str, entry: IndexEntry) -> str:
@@ -213,7 +215,7 @@ class DirStore:
         """Flush to disk."""
         try:
             self.store.flush()
-        except (AttributeError, OSError):  # a read-only store has nothing to flush
+        except (AttributeError, OSError, RuntimeError):  # read-only: nothing to flush
             pass
 
 
