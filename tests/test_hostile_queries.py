@@ -76,7 +76,8 @@ def test_update_is_recognised_behind_prefixes_and_comments(text):
 def test_cli_refuses_update_and_leaves_the_file(graph):
     before = graph.read_bytes()
     result = invoke("query", "DROP ALL", "-g", str(graph))
-    assert result.exit_code == 2 and "refused" in result.output and "--allow-update" in result.output
+    assert result.exit_code == 2
+    assert "refused" in result.output and "--allow-update" in result.output
     assert graph.read_bytes() == before
 
 
