@@ -169,3 +169,31 @@ def test_a_class_with_two_parents_is_written_identically(classes, tmp_path: Path
     ontogen.to_owl(two, tmp_path / "a.owl")
     ontogen.to_owl(two, tmp_path / "b.owl")
     assert (tmp_path / "a.owl").read_bytes() == (tmp_path / "b.owl").read_bytes()
+
+
+@pytest.mark.parametrize(("label", "branch"), [
+    ("clubbing", "Finding"), ("cyanosis", "Finding"), ("murmur", "Finding"),
+    ("gallop", "Finding"), ("rub", "Finding"), ("jaundice", "Finding"), ("chills", "Finding"),
+    ("pulmonary infiltrate", "Finding"), ("bone destruction", "Finding"),
+    ("hemorrhagic transformation", "Finding"), ("lateral mass", "AnatomicalEntity"),
+    ("occipital lobe", "AnatomicalEntity"), ("medical therapy", "Procedure"),
+])
+def test_names_the_extractor_looks_up_are_concepts_of_the_right_branch(classes, label, branch):
+    owners = [c.id for c in classes.values() if label in (c.label, *c.synonyms)]
+    assert len(owners) == 1, owners
+    assert ontogen.branches_of(owners[0], classes) == {branch}
+
+
+def test_lateral_mass_of_atlas_is_anatomy_part_of_c1(classes):
+    c = classes["LateralMassOfAtlas"]
+    assert "LateralMass" in c.parents and c.part_of == ["C1Vertebra"]
+    assert "C1 lateral mass" in c.synonyms
+
+
+def test_non_procedural_treatments_sit_under_medical_therapy(classes):
+    for cid in ("SteroidTherapy", "AnalgesicTherapy", "PhysicalTherapy", "SpinalOrthosis",
+                "ConservativeManagement", "DrugTherapy"):
+        assert "MedicalTherapy" in ontogen.ancestors(cid, classes), cid
+    assert "Procedure" in classes["MedicalTherapy"].parents
+    for cid in ("Kyphoplasty", "Laminectomy", "SurgicalProcedure"):
+        assert "MedicalTherapy" not in ontogen.ancestors(cid, classes), cid
