@@ -85,3 +85,70 @@ def test_level_label_opening_a_line_sites_the_findings_after_it():
     x = run("L3-4: Disc bulge with mild spinal stenosis.")
     (f,) = findings(x, "SpinalStenosis")
     assert levels(f) == {"L3-L4"}
+
+
+# ---------------------------------------------------------------- complications
+
+
+def relation(x, subj, pred: str, obj) -> bool:
+    return any(r.subject == subj.key and r.predicate == pred and r.object == obj.key
+               for r in x.relations)
+
+
+def procedure(x, cls: str):
+    return next(p for p in x.procedures if p.concept.iri == KG + cls)
+
+
+def test_findings_after_which_are_complications_of_the_procedure():
+    x = run("Vertebroplasty was performed, after which she developed a pulmonary cement "
+            "embolism and a wound infection.")
+    vp = procedure(x, "Vertebroplasty")
+    assert relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", vp)
+    assert relation(x, findings(x, "SurgicalSiteInfection")[0], "complicationOf", vp)
+
+
+def test_complicated_by_links_the_finding_to_the_procedure_before_it():
+    x = run("She underwent a laminectomy, which was complicated by a dural tear.")
+    assert relation(x, findings(x, "DuralTear")[0], "complicationOf", procedure(x, "Laminectomy"))
+
+
+def test_a_negated_finding_after_which_is_no_complication():
+    x = run("Laminectomy was done, after which no dural tear was seen.")
+    assert not any(r.predicate == "complicationOf" for r in x.relations)
+
+
+def test_a_risk_of_a_complication_is_not_a_finding():
+    x = run("The risk of wound infection argued against a laminectomy.")
+    assert findings(x, "SurgicalSiteInfection") == []
+    assert all(p.planned for p in x.procedures)
+
+
+def test_something_to_prevent_is_not_a_finding():
+    x = run("Some advocate radiation therapy to help prevent a recurrence.")
+    assert findings(x, "DiseaseRecurrence") == []
+    assert procedure(x, "RadiationTherapy").planned
+
+
+# ---------------------------------------------------------------- treats
+
+
+def test_for_links_only_the_finding_named_after_it():
+    x = run("Laminectomy for spinal stenosis in a patient known to have scoliosis.")
+    lam = procedure(x, "Laminectomy")
+    treated = {r.object for r in x.relations if r.subject == lam.key and r.predicate == "treats"}
+    assert treated == {findings(x, "SpinalStenosis")[0].key}
+
+
+def test_treat_the_pain_from_a_fracture_treats_the_fracture_too():
+    x = run("She came for vertebroplasty to treat the pain from her L2 compression fracture.")
+    vp = procedure(x, "Vertebroplasty")
+    treated = {r.object for r in x.relations if r.subject == vp.key and r.predicate == "treats"}
+    assert {f.key for f in x.findings} <= treated
+
+
+def test_implied_treats_picks_one_finding_the_last_before_the_procedure():
+    x = run("Spinal stenosis at L2-3. Spinal stenosis at L4-5. Hemilaminectomy was performed.")
+    hl = procedure(x, "Hemilaminectomy")
+    treated = [r.object for r in x.relations if r.subject == hl.key and r.predicate == "treats"]
+    (at_l4,) = [f for f in findings(x, "SpinalStenosis") if levels(f) == {"L4-L5"}]
+    assert treated == [at_l4.key]

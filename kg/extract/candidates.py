@@ -149,14 +149,14 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
         ctx = context_for(h.start, h.end, doc.clause_of(h.start), doc.triggers)
         if h.ruled_out:
             ctx = replace(ctx, assertion=Assertion.ABSENT, trigger=None)
-        if ctx.family:
-            continue
+        if ctx.family or (ctx.hypothetical and h.concept.kind is not Kind.PROCEDURE):
+            continue  # not the patient's, or only a risk ("to prevent recurrence")
         if h.concept.kind is Kind.PROCEDURE:
             if not _performed_kind(onto, h.concept.iri) or ctx.assertion is Assertion.ABSENT:
                 log.debug("%s: %r is not a performed procedure", doc.case.id,
                           doc.text[h.start:h.end])
                 continue
-            if ctx.assertion is Assertion.POSSIBLE:
+            if ctx.assertion is Assertion.POSSIBLE or ctx.hypothetical:
                 ctx = replace(ctx, planned=True)  # "likely treatment will be ...": not done yet
         cands.extend(_from_head(doc, h, b, ctx, section, onto))
     return cands, differential

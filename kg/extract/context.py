@@ -42,6 +42,7 @@ class Context:
     planned: bool = False
     family: bool = False
     trigger: Trigger | None = None  # the trigger that decided the assertion
+    hypothetical: bool = False  # "risk of X", "to prevent X": not the patient's finding
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def context_for(start: int, end: int, clause: tuple[int, int],
     """The context of the target text[start:end] inside ``clause`` (offsets)."""
     best: Trigger | None = None
     best_dist = 1 << 30
-    historical = planned = family = False
+    historical = planned = family = hypothetical = False
     for t in triggers:
         if t.category in ("PSEUDO", "TERMINATE") or not _applies(t, start, end, clause, triggers):
             continue
@@ -155,8 +156,10 @@ def context_for(start: int, end: int, clause: tuple[int, int],
             planned = True
         elif t.category == "FAMILY":
             family = True
+        elif t.category == "HYPOTHETICAL":
+            hypothetical = True
     assertion = _ASSERTIONS[best.category] if best else Assertion.PRESENT
-    return Context(assertion, historical, planned, family, best)
+    return Context(assertion, historical, planned, family, best, hypothetical)
 
 
 # ---------------------------------------------------------------- modifiers

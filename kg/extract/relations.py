@@ -24,6 +24,7 @@ class _Cues:
     treat: re.Pattern[str]
     resolve: re.Pattern[str]
     complication: re.Pattern[str]
+    complication_after: re.Pattern[str]
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
@@ -39,6 +40,7 @@ def cues() -> _Cues:
         treat=rules.phrase_regex(d["treat"], src),
         resolve=rules.phrase_regex(d["resolve"], src),
         complication=rules.phrase_regex(d["complication"], src),
+        complication_after=rules.phrase_regex(d["complication_after"], src),
         steps=frozenset(KG + s for s in d["step_classes"]),
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
@@ -207,19 +209,32 @@ def causes(g: Graph) -> None:
 
 
 def explicit_treats(g: Graph) -> None:
-    """'P to treat F', 'P for F' -> P treats F (every finding in the rest of the clause)."""
+    """'P to treat F', 'P for F and G' -> P treats F (and G): the findings named right
+    after the cue, not every finding later in the clause."""
     text = g.doc.text
     for m in cues().treat.finditer(text):
         clause = g.doc.clause_of(m.start())
         proc = _head_before(g, m.start(), clause[0], (Kind.PROCEDURE,))
         if proc is None or len(text[proc.end:m.start()].split()) > 3:
             continue
-        for f in g.doc.heads:
-            if m.end() <= f.start and f.end <= clause[1] and f.concept.kind in FINDING_KINDS:
+        for f in _heads_after(g, m.end(), clause, FINDING_KINDS):
+            if f.end <= clause[1]:
                 for p in g.items_of(proc):
                     for fi in g.items_of(f):
                         if fi.assertion is not Assertion.ABSENT:
                             g.add(p, "treats", fi, proc.start, f.end)
+                            _treats_cause(g, p, fi, m.end(), clause[1])
+
+
+def _treats_cause(g: Graph, p: Item, f: Item, a: int, b: int) -> None:
+    """'P to treat the pain from G': P also treats G, the cause named in the same clause."""
+    for (s, pred, o) in list(g.relations):
+        if s != f.key or pred != "causedBy":
+            continue
+        cause = next((i for i in g.items if i.key == o), None)
+        if cause is not None and cause.assertion is not Assertion.ABSENT and any(
+                a <= c.head.start < b for c in cause.cands):
+            g.add(p, "treats", cause)
 
 
 def _earlier(g: Graph, f: Item, p: Item) -> bool:
@@ -240,9 +255,15 @@ def _earlier(g: Graph, f: Item, p: Item) -> bool:
     return f.first < min(x.start for x in _mentions(g, p))
 
 
+def _last_before(g: Graph, f: Item, pos: int) -> int:
+    """Offset of the last mention of ``f`` before ``pos`` (-1 if none)."""
+    return max((c.head.start for c in f.cands if c.head.start < pos), default=-1)
+
+
 def implied_treats(g: Graph) -> None:
-    """A procedure whose kg:treatmentFor covers an earlier present finding treats it;
-    among several candidates, those that cause another finding are preferred."""
+    """A procedure whose kg:treatmentFor covers an earlier present finding treats one:
+    a candidate that causes another finding, else the one named in the procedure's own
+    sentence, else the one named last before the procedure (never all of them)."""
     causes_ = {o for (s, p, o) in g.relations if p == "causedBy"}
     for p in g.performed():
         if g.is_step(p) or p.historical or g.has(p, "treats"):
@@ -253,9 +274,12 @@ def implied_treats(g: Graph) -> None:
         cands = [f for f in g.items if not f.is_procedure and f.assertion is Assertion.PRESENT
                  and not f.historical and any(g.onto.is_a(f.concept.iri, t) for t in targets)
                  and not _complication_of(g, f, p) and _earlier(g, f, p)]
-        preferred = [f for f in cands if f.key in causes_] or cands
-        for f in preferred:
-            g.add(p, "treats", f)
+        if not cands:
+            continue
+        first = min(_mentions(g, p), key=lambda x: x.start)
+        same = [f for f in cands if any(c.head.sentence == first.sentence for c in f.cands)]
+        pool = [f for f in cands if f.key in causes_] or same or cands
+        g.add(p, "treats", max(pool, key=lambda f: (_last_before(g, f, first.start), -f.first)))
 
 
 def _complication_of(g: Graph, f: Item, p: Item) -> bool:
@@ -302,6 +326,7 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
                 if f.assertion is not Assertion.ABSENT and not g.has(p, "treats"):
                     g.add(f, "complicationOf", p, min(finding.start, m.start()),
                           max(proc.end, finding.end))
+    _complications_after(g, steps)
     index = index_procedure(g)
     for f in g.items:
         if f.is_procedure or f.assertion is Assertion.ABSENT or g.has(f, "complicationOf"):
@@ -311,6 +336,29 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         p = _procedure_for(g, f, steps, index)
         if p is not None:
             g.add(f, "complicationOf", p)
+
+
+def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
+    """'P, after which F1, F2 and F3', 'P was complicated by F': the findings named after
+    the cue, to the end of the sentence or the next procedure, are complications of P."""
+    text = g.doc.text
+    for m in cues().complication_after.finditer(text):
+        sent = g.doc.sentences[g.doc.sentence_of(m.start())]
+        proc = _head_before(g, m.start(), sent.start, FINDING_KINDS + (Kind.PROCEDURE,))
+        if (proc is None or proc.concept.kind is not Kind.PROCEDURE
+                or len(text[proc.end:m.start()].split()) > 4):
+            continue
+        procs = [steps.get(p.key, p) for p in g.items_of(proc) if not p.planned]
+        for h in g.doc.heads:
+            if h.start < m.end() or h.start >= sent.end:
+                continue
+            if h.concept.kind is Kind.PROCEDURE:
+                break
+            for f in g.items_of(h):
+                for p in procs:
+                    if f.assertion is not Assertion.ABSENT and (p.key, "treats", f.key) \
+                            not in g.relations:
+                        g.add(f, "complicationOf", p, proc.start, h.end)
 
 
 def _procedure_for(g: Graph, f: Item, steps: dict[str, Item], index: Item | None) -> Item | None:

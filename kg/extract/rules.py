@@ -18,7 +18,8 @@ from kg.errors import KGError
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 CONTEXT_CATEGORIES = frozenset(
-    {"NEGATED", "POSSIBLE", "AFFIRMED", "HISTORICAL", "PLANNED", "FAMILY", "PSEUDO", "TERMINATE"}
+    {"NEGATED", "POSSIBLE", "AFFIRMED", "HISTORICAL", "PLANNED", "HYPOTHETICAL", "FAMILY", "PSEUDO",
+     "TERMINATE"}
 )
 DIRECTIONS = frozenset({"forward", "backward", "bidirectional"})
 
@@ -28,7 +29,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "levels": ("max", "words", "ordinals", "regions", "exclusions", "anaphora", "range_words"),
     "sections": ("kinds", "heading_pattern", "known_headings", "timing"),
     "relations": ("cause_after", "result_before", "treat", "resolve", "complication",
-                  "time_after", "time_before", "repeat", "coordination", "step_classes"),
+                  "complication_after", "time_after", "time_before", "repeat", "coordination", "step_classes"),
     "sites": ("adverbs", "leak", "aspect_words"),
     "procedures": ("not_performed_classes",),
     "normal_statements": ("statements",),
