@@ -152,3 +152,32 @@ def test_implied_treats_picks_one_finding_the_last_before_the_procedure():
     treated = [r.object for r in x.relations if r.subject == hl.key and r.predicate == "treats"]
     (at_l4,) = [f for f in findings(x, "SpinalStenosis") if levels(f) == {"L4-L5"}]
     assert treated == [at_l4.key]
+
+
+# ---------------------------------------------------------------- severity after the noun
+
+
+def severity(text: str, cls: str):
+    (f,) = findings(run(text), cls)
+    return f.severity.value if f.severity else None
+
+
+def test_severity_after_a_copula_grades_the_finding():
+    assert severity("The spinal stenosis at L2-3 is severe.", "SpinalStenosis") == "Severe"
+
+
+def test_severity_in_degree_grades_the_finding():
+    assert severity("Canal stenosis is mild in degree", "SpinalStenosis") == "Mild"
+
+
+def test_severity_in_a_which_clause_grades_the_finding():
+    assert severity("A disc bulge, which is moderate.", "DiscBulge") == "Moderate"
+
+
+def test_severity_premodifying_a_later_finding_is_not_taken_back():
+    x = run("Spinal stenosis is seen with severe edema.")
+    assert findings(x, "SpinalStenosis")[0].severity is None
+
+
+def test_an_adverb_grading_another_word_does_not_grade_the_finding():
+    assert severity("The fracture appears mildly displaced.", "Fracture") is None

@@ -13,7 +13,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from kg.extract.context import Modifier, bind_postmodifiers, bind_premodifiers, same_noun_phrase
+from kg.extract.context import (
+    Modifier,
+    bind_postmodifiers,
+    bind_premodifiers,
+    grades_head_before,
+    same_noun_phrase,
+)
 from kg.extract.document import Doc, Head, SiteToken
 
 _COORD = re.compile(r"\b(?:and|or)\b|,|&")
@@ -174,8 +180,21 @@ def _bind_phrase_sides(doc: Doc, out: list[Binding], used: set[int]) -> None:
 def _bind_severity_and_size(doc: Doc, out: list[Binding]) -> None:
     heads = doc.heads
     spans = [(h.start, h.end) for h in heads]
-    for i, mods in bind_premodifiers(doc.severity, spans, doc.text, max_words=6).items():
+    pre = bind_premodifiers(doc.severity, spans, doc.text, max_words=6)
+    for i, mods in pre.items():
         out[i].severity = mods[-1]
+    used = {id(m) for mods in pre.values() for m in mods}
+    ends = [e for _s, e in spans]
+    for mod in doc.severity:
+        if id(mod) in used:
+            continue
+        # "the stenosis at L4-5 is severe": the last head ending before it, if ungraded
+        k = bisect_left(ends, mod.start + 1) - 1
+        while k >= 0 and spans[k][1] > mod.start:
+            k -= 1
+        if (k >= 0 and out[k].severity is None and mod.start - spans[k][1] <= 60
+                and grades_head_before(doc.text, spans[k][1], mod)):
+            out[k].severity = mod
     for size in doc.sizes:
         clause = doc.clause_of(size.start)
         best, dist = None, 1 << 30

@@ -65,6 +65,8 @@ class _Compiled:
     severity: re.Pattern[str]
     sev_map: dict[str, str]
     sev_window: int
+    sev_post_gap: re.Pattern[str]
+    sev_post_after: re.Pattern[str]
     size: re.Pattern[str]
 
 
@@ -101,6 +103,8 @@ def _compiled() -> _Compiled:
         severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
         sev_map=sev_map,
         sev_window=int(mods.get("severity_window_words", 6)),
+        sev_post_gap=rules.compile_regex(mods["severity_predicative"], "modifiers.json"),
+        sev_post_after=rules.compile_regex(mods["severity_predicative_after"], "modifiers.json"),
         size=size,
     )
 
@@ -204,6 +208,14 @@ def find_severity(text: str) -> list[Modifier]:
     c = _compiled()
     return [Modifier(m.start(), m.end(), c.sev_map[_key(m.group())])
             for m in c.severity.finditer(text) if _key(m.group()) in c.sev_map]
+
+
+def grades_head_before(text: str, head_end: int, mod: Modifier) -> bool:
+    """Whether a severity word grades the finding ending at ``head_end`` ("the stenosis
+    is severe", "stenosis, which is moderate", "stenosis (mild)"; not "mildly displaced")."""
+    c = _compiled()
+    return bool(c.sev_post_gap.fullmatch(text, head_end, mod.start)
+                and c.sev_post_after.match(text, mod.end))
 
 
 def find_sizes(text: str) -> list[Modifier]:
