@@ -146,6 +146,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         raise KGError("nothing to write", hint="give -o FILE and/or --store DIR|URL")
     if scheduler and engine != "dask":
         raise KGError("--scheduler needs --engine dask")
+    _check_base(base)
     for path in ontologies:
         if not path.is_file():
             raise KGError(f"{path}: no such ontology file")
@@ -335,6 +336,16 @@ def validate(ctx: click.Context, graph: Path, shapes: Path | None) -> None:
     if not conforms or not (ctx.obj or {}).get("quiet"):
         click.echo(text.rstrip())
     ctx.exit(EXIT_OK if conforms else 1)
+
+
+def _check_base(base: str) -> None:
+    """A bad --base is one usage error, not a failure of every case."""
+    from kg.assemble import AssemblyError, check_base
+
+    try:
+        check_base(base)
+    except AssemblyError as exc:
+        raise KGError(f"--base: {exc}") from None
 
 
 def _add_picture_commands() -> None:

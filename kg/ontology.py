@@ -328,6 +328,9 @@ def _user_kinds(raw: dict[str, _Raw], user_iris: set[str], default: Kind) -> dic
 def _cache_file(paths: tuple[Path, ...], user_kind: Kind) -> Path:
     """Where the compiled ontology + lexicon of these exact files is kept."""
     digest = hashlib.sha256(f"{__version__}|{user_kind.value}".encode())
+    here = Path(__file__).resolve().parent
+    for code in ("ontology.py", "obo.py", "lexicon.py"):  # a parser fix invalidates the cache
+        digest.update((here / code).read_bytes())
     for path in paths:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     root = Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "casekg")

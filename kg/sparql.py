@@ -214,6 +214,7 @@ def run_query(query: str, graph: Path | str | Any, bindings: dict[str, Any] | No
 
     label, text = resolve_query(query)
     refuse_update(text)
+    refuse_service(text)
     # a kg.store backend (store directory or endpoint) queries the union of its graphs
     backend = not isinstance(graph, str | Path | ox.Store) and hasattr(graph, "query")
     store = graph if isinstance(graph, ox.Store) or backend else \
@@ -242,6 +243,17 @@ def refuse_update(text: str) -> None:
     if keyword:
         raise QueryError(f"SPARQL UPDATE ({keyword}) is refused: queries only read",
                          hint="pass --allow-update to change the graph file on purpose")
+
+
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def refuse_service(text: str) -> None:
+    """Federated ``SERVICE`` clauses are refused: a query never reaches the network."""
+    code = _COMMENT.sub(" ", text)  # comments, IRIs and strings cannot hide the keyword
+    if _SERVICE.search(code):
+        raise QueryError("SPARQL SERVICE (a federated query) is refused: kg query reads only "
+                         "the graph it is given", hint="load the remote data first")
 
 
 def update_keyword(text: str) -> str | None:

@@ -256,3 +256,10 @@ def test_build_missing_user_ontology_exit_2(stub, cases, tmp_path):
                                       "--ontology", str(tmp_path / "mine.obo")])
     assert result.exit_code == 2
     assert "mine.obo: no such ontology file" in result.output
+
+
+def test_bad_base_is_one_usage_error(cases, tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(cases), "-o", str(tmp_path / "g.ttl"),
+                                      "--base", "not an iri"])
+    assert result.exit_code == 2
+    assert "--base" in result.output and not (tmp_path / "g.ttl").exists()

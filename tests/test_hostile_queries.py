@@ -168,3 +168,13 @@ def test_cli_bind_injection_finds_nothing(graph):
 def test_bound_iri_with_sparql_in_it_is_a_one_line_error(graph, value):
     result = invoke("query", "cq4", "-g", str(graph), "--bind", f"finding={value}")
     assert result.exit_code == 2 and "not a valid IRI" in result.output
+
+
+def test_federated_service_is_refused_but_the_word_in_a_string_is_not(tmp_path):
+    from kg.errors import QueryError
+    from kg.sparql import refuse_service
+
+    with pytest.raises(QueryError, match="SERVICE"):
+        refuse_service("SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }")
+    refuse_service('SELECT * WHERE { ?s ?p "customer service" } # SERVICE in a comment')
+    refuse_service("SELECT * WHERE { ?s <http://x.example/SERVICE> ?o }")
