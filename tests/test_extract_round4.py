@@ -181,3 +181,43 @@ def test_severity_premodifying_a_later_finding_is_not_taken_back():
 
 def test_an_adverb_grading_another_word_does_not_grade_the_finding():
     assert severity("The fracture appears mildly displaced.", "Fracture") is None
+
+
+# ---------------------------------------------------------------- Texto fields without headings
+
+
+TEXTO = ("Sacral chordoma\n"
+         "Elderly man with months of buttock pain.\n"
+         "Lytic mass of the sacrum at S2.\n"
+         "Giant cell tumor, metastasis\n"
+         "Plasmacytoma\n"
+         "Sacral chordoma\n"
+         "Surgical resection was performed.\n")
+
+
+def run_case(text: str, title: str):
+    from kg.extract import extract_case
+
+    onto, lex = _tools()
+    return extract_case(CaseText("t", text, "t", title=title), onto, lex)
+
+
+def test_unlabelled_lines_before_the_repeated_title_are_the_differential():
+    x = run_case(TEXTO, "Sacral chordoma")
+    assert findings(x, "Metastasis") == []
+    assert KG + "Metastasis" in {c.iri for c in x.differential}
+
+
+def test_the_walk_back_stops_at_a_line_naming_a_level():
+    x = run_case(TEXTO, "Sacral chordoma")
+    assert findings(x, "Mass")
+
+
+def test_the_repeated_title_line_is_read_as_the_diagnosis():
+    x = run_case(TEXTO, "Sacral chordoma")
+    assert findings(x, "Chordoma")
+
+
+def test_a_text_with_headings_keeps_its_own_sections():
+    text = "Title: Sacral chordoma\nFindings: Metastasis at S2.\nCase Diagnosis: Sacral chordoma\n"
+    assert findings(run_case(text, "Sacral chordoma"), "Metastasis")

@@ -21,7 +21,12 @@ from kg.extract.context import (
 )
 from kg.extract.levels import LevelMention, find_levels, resolve_anaphora
 from kg.extract.normal import find_normal_statements
-from kg.extract.sections import SectionIndex, SectionInfo, find_sections
+from kg.extract.sections import (
+    SectionIndex,
+    SectionInfo,
+    find_sections,
+    unlabelled_sections,
+)
 from kg.extract.sentences import Sentence, split_clauses, split_sentences
 from kg.model import CaseText, Concept, Kind
 from kg.namespaces import KG
@@ -140,8 +145,11 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     sentences = split_sentences(text)
     clauses = [split_clauses(text, s.start, s.end) for s in sentences]
     secs = find_sections(case, lex, onto)
-    titles = [t for t in _title_sections(case) if not any(s.start <= t.start < s.end
-                                                          for s in secs)]
+    if secs:
+        titles = [t for t in _title_sections(case) if not any(s.start <= t.start < s.end
+                                                              for s in secs)]
+    else:  # no headings at all (the Texto format): the fields are told by their order
+        titles = unlabelled_sections(case) or _title_sections(case)
     sections = SectionIndex(sorted(secs + titles, key=lambda s: s.start))
     levels = find_levels(text)
     heads: list[Head] = []

@@ -154,3 +154,62 @@ class SectionIndex:
         if i >= 0 and self.sections[i].start <= offset < self.sections[i].end:
             return self.sections[i]
         return None
+
+
+@dataclass(frozen=True)
+class _Unlabelled:
+    max_chars: int
+    verb: re.Pattern[str]
+    stop: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _unlabelled_rules() -> _Unlabelled:
+    data = rules.load("sections")["unlabelled"]
+    return _Unlabelled(int(data["max_chars"]), rules.compile_regex(data["verb"], "sections.json"),
+                       rules.compile_regex(data["stop"], "sections.json"))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, trimmed."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def unlabelled_sections(case: CaseText) -> list[SectionInfo]:
+    """Sections of a text without headings whose title recurs as a line (the Texto
+    format): the title's lines, its last repeat after the opening line as the case
+    diagnosis, and the differential right before that (``unlabelled`` in
+    ``kg/rules/sections.json``); the opening line is never taken as differential."""
+    title = (case.title or "").strip()
+    if not title or title not in case.text:
+        return []
+    text = case.text
+    lines = _lines(text)
+    at = [i for i, (a, b) in enumerate(lines) if text[a:b] == title]
+    out = {i: SectionInfo("Title", lines[i][0], lines[i][1], "title") for i in at}
+    later = [i for i in at if i > 0]
+    if not later:
+        return list(out.values())
+    j = later[-1]
+    out[j] = SectionInfo("Case Diagnosis", lines[j][0], lines[j][1], "diagnosis")
+    floor = max([i for i in at if i < j], default=0) + 1  # after the title and the opening line
+    r = _unlabelled_rules()
+    first = k = j - 1
+    while k - 1 >= floor:
+        a, b = lines[k - 1]
+        if b - a > r.max_chars or r.verb.search(text, a, b) or r.stop.search(text, a, b):
+            break
+        k -= 1
+    if first >= floor and first not in out:
+        out[first] = SectionInfo("Differential Diagnosis", lines[k][0], lines[first][1],
+                                 "differential")
+    return sorted(out.values(), key=lambda s: s.start)
