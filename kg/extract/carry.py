@@ -59,6 +59,9 @@ def _level_tokens_in(doc: Doc, a: int, b: int) -> list[SiteToken]:
 
 def diagnosis_tokens(doc: Doc, h: Head) -> list[SiteToken]:
     """The level tokens before a diagnosis cue right in front of ``h``, in its clause."""
+    sent = doc.sentences[h.sentence]
+    if not doc.has_level_in(sent.start, h.start):
+        return []
     clause = doc.clause_of(h.start)
     lo = max(clause[0], h.start - 80)
     m = carry_rules().cue_before.search(doc.text, lo, h.start)
@@ -76,11 +79,13 @@ def continuation_tokens(doc: Doc, h: Head) -> list[SiteToken]:
     """Levels of a following line that names no finding and only says where
     ("located at levels T8-T10"), for the last head of its sentence."""
     sent = doc.sentences[h.sentence]
-    if _heads_in(doc, h.end, sent.end):
+    cr = carry_rules()
+    last = min(len(doc.sentences), h.sentence + 1 + cr.lookahead)
+    if last <= h.sentence + 1 or not doc.has_level_in(
+            sent.end, doc.sentences[last - 1].end) or _heads_in(doc, h.end, sent.end):
         return []
     section = doc.section_of(h.start)
-    cr = carry_rules()
-    for s in range(h.sentence + 1, min(len(doc.sentences), h.sentence + 1 + cr.lookahead)):
+    for s in range(h.sentence + 1, last):
         nxt = doc.sentences[s]
         if doc.section_of(nxt.start) is not section or _heads_in(doc, nxt.start, nxt.end):
             return []

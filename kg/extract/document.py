@@ -84,6 +84,16 @@ class Doc:
         return [t.start for t in self.tokens]
 
     @cached_property
+    def level_starts(self) -> list[int]:
+        """Start offsets of the level-only tokens (codes, no anatomy part), sorted."""
+        return [t.start for t in self.tokens if t.codes and not t.part]
+
+    def has_level_in(self, a: int, b: int) -> bool:
+        """Whether a level-only token starts in text[a:b]."""
+        k = bisect.bisect_left(self.level_starts, a)
+        return k < len(self.level_starts) and self.level_starts[k] < b
+
+    @cached_property
     def head_starts(self) -> list[int]:
         """Start offsets of ``heads`` (sorted once every finder has added its heads)."""
         return [h.start for h in self.heads]
