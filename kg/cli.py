@@ -338,6 +338,39 @@ def validate(ctx: click.Context, graph: Path, shapes: Path | None) -> None:
     ctx.exit(EXIT_OK if conforms else 1)
 
 
+@cli.command(epilog="""\b
+Examples:
+  kg stats outputs/graph.ttl
+  kg stats outputs/graph.ttl --format json --top 25
+""")
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many of the most frequent classes and phrases to list.")
+def stats(graph: Path, fmt: str, top: int) -> None:
+    """Summarise a graph: cases, findings by assertion, complications, procedures,
+    the most frequent classes and the unlinked phrases."""
+    from kg.stats import format_stats, graph_stats
+
+    click.echo(format_stats(graph_stats(graph, top=top), fmt))
+
+
+@cli.command(epilog="""\b
+Examples:
+  kg completion bash >> ~/.bashrc
+  kg completion zsh > ~/.zfunc/_kg
+  kg completion fish > ~/.config/fish/completions/kg.fish
+""")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, file names)."""
+    from click.shell_completion import get_completion_class
+
+    complete = get_completion_class(shell)(cli, {}, "kg", "_KG_COMPLETE")
+    click.echo(complete.source())
+
+
 def _check_base(base: str) -> None:
     """A bad --base is one usage error, not a failure of every case."""
     from kg.assemble import AssemblyError, check_base
