@@ -13,6 +13,7 @@ and smaller baseline samples: about two minutes on two cores), ``--seed``,
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import shutil
 import statistics
@@ -194,6 +195,8 @@ def measure_build(report: Report, settings: Settings, size: int, corpus: str,
             if r.ok:
                 r.data["peak_rss_mb"] = r.get("child_rss_mb", 0)
         note = f"{r.get('triples', 0):,} triples" if r.ok else ""
+        if r.ok and n_workers > 1:
+            note += f"; all processes together ≈ {r.group_peak_mb:,.0f} MB (sampled each second)"
         if r.ok and r.get("failures"):
             note += f", {r.get('failures')} cases failed"
         report.rows.append(Row(size, label, r, note))
@@ -234,9 +237,25 @@ def measure_stores(report: Report, settings: Settings, size: int, graph: str | N
     shutil.rmtree(store_dir, ignore_errors=True)
 
 
+def snapshot_ontology(settings: Settings) -> str:
+    """Copy the ontology once, so every size of a run uses the same one; a header line."""
+    source = Path(settings.ontology) if settings.ontology else REPO / "ontologies" / "casekg.ttl"
+    if not source.is_file():
+        return f"- ontology: {source} is missing (rows that need it say n/a)"
+    data = source.read_bytes()
+    snapshot = DATA_DIR / "ontology-snapshot.ttl"
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    snapshot.write_bytes(data)
+    settings.ontology = str(snapshot)
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    return f"- ontology: {source.relative_to(REPO) if source.is_relative_to(REPO) else source} " \
+           f"(sha256 {digest}…), copied at the start of the run"
+
+
 def run(settings: Settings) -> Report:
     """Every measurement of one run."""
     report = Report()
+    onto_line = snapshot_ontology(settings)
     kg = kg_executable()
     workers = build_has_workers(kg)
     n_sources = len(read_sources(settings.cases))
@@ -245,6 +264,7 @@ def run(settings: Settings) -> Report:
         f"in {', '.join(settings.cases)}; sizes {', '.join(f'{s:,}' for s in settings.sizes)}",
         f"- limits: {settings.step_timeout:.0f} s a step, {settings.query_timeout:.0f} s a "
         f"query, {settings.max_rss_mb / 1024:.0f} GB resident memory a step",
+        onto_line,
     ]
     skip_rdflib: list[str] = []
     for i, size in enumerate(settings.sizes):

@@ -35,6 +35,7 @@ class StepResult:
     data: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
     wall_s: float = 0.0
+    group_peak_mb: float = 0.0  # largest sampled sum of the step's processes' RSS
 
     @property
     def ok(self) -> bool:
@@ -70,19 +71,19 @@ def run_step(name: str, params: dict[str, Any], timeout: float,
     # output to files, not pipes: a chatty child must never block on a full pipe
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, start_new_session=True)
-        killed = _watch(proc, start, timeout, max_rss_mb)
+        killed, group_peak = _watch(proc, start, timeout, max_rss_mb)
         proc.wait()
         stdout, stderr = _read(out), _tail(err)
     wall = time.perf_counter() - start
     if killed:
-        return StepResult(killed[0], reason=killed[1], wall_s=wall)
+        return StepResult(killed[0], reason=killed[1], wall_s=wall, group_peak_mb=group_peak)
     for line in stdout.splitlines():
         if line.startswith(MARKER):
             data = json.loads(line[len(MARKER):])
             status = data.pop("status")
-            return StepResult(status, data, data.pop("reason", ""), wall)
+            return StepResult(status, data, data.pop("reason", ""), wall, group_peak)
     tail = (stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-    return StepResult("error", reason=tail[:200], wall_s=wall)
+    return StepResult("error", reason=tail[:200], wall_s=wall, group_peak_mb=group_peak)
 
 
 def _read(fh: IO[bytes]) -> str:
@@ -98,23 +99,26 @@ def _tail(fh: IO[bytes], size: int = 4096) -> str:
 
 
 def _watch(proc: subprocess.Popen[bytes], start: float, timeout: float,
-           max_rss_mb: float | None) -> tuple[str, str] | None:
-    """Wait for ``proc``; kill its group on timeout or memory excess and say why."""
+           max_rss_mb: float | None) -> tuple[tuple[str, str] | None, float]:
+    """Wait for ``proc``, sampling its group's RSS each second; kill the group on timeout
+    or memory excess.  Returns (why it was killed or None, largest sampled RSS in MB)."""
     next_rss_check = 0.0
+    peak = 0.0
     while proc.poll() is None:
         elapsed = time.perf_counter() - start
         if elapsed > timeout:
             _kill_group(proc)
-            return "timeout", f"> {timeout:.0f} s"
-        if max_rss_mb and elapsed >= next_rss_check:
+            return ("timeout", f"> {timeout:.0f} s"), peak
+        if elapsed >= next_rss_check:
             rss = group_rss_mb(proc.pid)
-            if rss > max_rss_mb:
+            peak = max(peak, rss)
+            if max_rss_mb and rss > max_rss_mb:
                 _kill_group(proc)
-                limit = max_rss_mb / 1024
-                return "killed", f"stopped at {rss / 1024:.1f} GB RSS (limit {limit:.0f} GB)"
+                why = f"stopped at {rss / 1024:.1f} GB RSS (limit {max_rss_mb / 1024:.0f} GB)"
+                return ("killed", why), peak
             next_rss_check = elapsed + 1.0
         time.sleep(_POLL_S)
-    return None
+    return None, peak
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
