@@ -69,7 +69,8 @@ def _debug(ctx: click.Context) -> bool:
 def _report(ctx: click.Context, line: str) -> None:
     if _debug(ctx):
         traceback.print_exc()
-    click.echo(" ".join(line.split("\n")), err=True)
+    # red on a terminal; click drops the colour codes when stderr is a file or a pipe
+    click.secho(" ".join(line.split("\n")), err=True, fg="red")
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
