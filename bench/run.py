@@ -273,6 +273,8 @@ def run(settings: Settings) -> Report:
         measure_text(report, settings, size, corpus, baselines=i == 0)
         graph = measure_build(report, settings, size, corpus, kg, workers)
         measure_stores(report, settings, size, graph, skip_rdflib)
+        for built in [*DATA_DIR.glob(f"build-{size}-w*"), DATA_DIR / f"stream-{size}"]:
+            shutil.rmtree(built, ignore_errors=True)  # GBs at 100k; rebuilt every run
     report.startup = startup_lines(kg)
     return report
 
