@@ -59,13 +59,13 @@ class Binding:
         return self.pre + self.post
 
 
-def _pre_group(doc: Doc, head_start: int, tokens: list[SiteToken], floor: int) -> tuple[
+def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
         list[SiteToken], list[SiteToken]]:
     """Tokens premodifying a head: (plain premodifiers, those joined by coordination)."""
     plain: list[SiteToken] = []
     coord: list[SiteToken] = []
     cur = head_start
-    for tok in reversed([t for t in tokens if floor <= t.start and t.end <= head_start]):
+    for tok in reversed([t for t in doc.tokens_in(floor, head_start) if t.end <= head_start]):
         if not same_noun_phrase(doc.text, tok.end, cur, 3, allow_coordination=True):
             break
         joined = bool(_COORD.search(doc.text[tok.end:cur]))
@@ -82,7 +82,7 @@ def bind_all(doc: Doc) -> list[Binding]:
     for i, h in enumerate(heads):
         clause = doc.clause_of(h.start)
         floor = max(clause[0], heads[i - 1].end if i and heads[i - 1].end <= h.start else 0)
-        plain, coord = _pre_group(doc, h.start, doc.tokens, floor)
+        plain, coord = _pre_group(doc, h.start, floor)
         out[i].pre, out[i].coordinated = plain, coord
         claimed.update(t.start for t in plain + coord)
     for i, h in enumerate(heads):
@@ -91,7 +91,8 @@ def bind_all(doc: Doc) -> list[Binding]:
         if i + 1 < len(heads) and heads[i + 1].start < stop:
             stop = heads[i + 1].start
         cur, post = h.end, []
-        for t in doc.tokens:
+        # tokens starting before the head's end are skipped while nothing is bound yet
+        for t in doc.tokens_in(h.end, stop):
             if t.start < cur or t.end > stop or t.start in claimed:
                 if post and t.start < cur:
                     post.append(t)  # overlapping tokens of one match ("space at L1")
@@ -195,11 +196,13 @@ def _bind_severity_and_size(doc: Doc, out: list[Binding]) -> None:
         if (k >= 0 and out[k].severity is None and mod.start - spans[k][1] <= 60
                 and grades_head_before(doc.text, spans[k][1], mod)):
             out[k].severity = mod
+    starts = [s for s, _e in spans]
     for size in doc.sizes:
         clause = doc.clause_of(size.start)
         best, dist = None, 1 << 30
-        for i, (s, e) in enumerate(spans):
-            if s < clause[0] or e > clause[1]:
+        for i in range(bisect_left(starts, clause[0]), bisect_left(starts, clause[1])):
+            s, e = spans[i]
+            if e > clause[1]:
                 continue
             d = size.start - e if e <= size.start else s - size.end
             if 0 <= d < dist:

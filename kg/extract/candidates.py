@@ -56,9 +56,8 @@ class Cand:
 
 def _sentence_codes(doc: Doc, s: int) -> tuple[str, ...]:
     codes: list[str] = []
-    sent = doc.sentences[s]
-    for t in doc.tokens:
-        if sent.start <= t.start < sent.end and t.codes:
+    for t in doc.in_sentence(doc.tokens, s):
+        if t.codes:
             codes.extend(c for c in t.codes if c not in codes)
     return tuple(codes)
 
@@ -79,10 +78,8 @@ def fronted_codes(doc: Doc, h: Head) -> tuple[str, ...]:
     """The level a sentence opens with ("At the level of C6-C7 a lesion ...", "L4-5: disc
     bulge ..."), for the heads after it that name no site of their own."""
     sent = doc.sentences[h.sentence]
-    for t in doc.tokens:
-        if t.start >= h.start or t.start >= sent.end:
-            break
-        if t.start >= sent.start and t.codes and not t.part:
+    for t in doc.tokens_in(sent.start, min(h.start, sent.end)):
+        if t.codes and not t.part:
             before = doc.text[sent.start:t.start]
             if _FRONTED.match(before) or (_OPENING.match(before) and is_label(doc, t)):
                 return t.codes
@@ -117,11 +114,12 @@ def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | 
 def _modality(doc: Doc, h: Head, section: SectionInfo | None, onto) -> str | None:
     sent = doc.sentences[h.sentence]
     own = section.modality if section else None
-    for s, _e, iri in doc.modalities:
-        if sent.start <= s < sent.end:
-            # the heading's modality stays when the sentence names a kind of it
-            return own if own and onto.is_a(iri, own) else iri
-    return own
+    first = doc.modality_in(sent.start, sent.end)
+    if first is None:
+        return own
+    iri = first[2]
+    # the heading's modality stays when the sentence names a kind of it
+    return own if own and onto.is_a(iri, own) else iri
 
 
 def _lats(mods) -> list[Laterality]:
@@ -146,7 +144,8 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
             if h.concept not in differential:
                 differential.append(h.concept)
             continue
-        ctx = context_for(h.start, h.end, doc.clause_of(h.start), doc.triggers)
+        clause = doc.clause_of(h.start)
+        ctx = context_for(h.start, h.end, clause, doc.triggers_in(*clause))
         if h.ruled_out:
             ctx = replace(ctx, assertion=Assertion.ABSENT, trigger=None)
         if ctx.family or (ctx.hypothetical and h.concept.kind is not Kind.PROCEDURE):

@@ -14,7 +14,7 @@ mention in the same noun phrase (``kg/rules/modifiers.json``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -130,6 +130,13 @@ def _terminated(triggers: list[Trigger], a: int, b: int) -> bool:
     return any(t.category == "TERMINATE" and a <= t.start and t.end <= b for t in triggers)
 
 
+def _in_clause(triggers: list[Trigger], clause: tuple[int, int]) -> list[Trigger]:
+    """The triggers (sorted by start) starting inside ``clause``: a bisect, not a scan."""
+    k = bisect_left(triggers, clause[0], key=lambda t: t.start)
+    j = bisect_left(triggers, clause[1], k, key=lambda t: t.start)
+    return triggers[k:j]
+
+
 def _applies(t: Trigger, start: int, end: int, clause: tuple[int, int],
              triggers: list[Trigger]) -> bool:
     if t.start < clause[0] or t.end > clause[1]:
@@ -143,10 +150,12 @@ def _applies(t: Trigger, start: int, end: int, clause: tuple[int, int],
 
 def context_for(start: int, end: int, clause: tuple[int, int],
                 triggers: list[Trigger]) -> Context:
-    """The context of the target text[start:end] inside ``clause`` (offsets)."""
+    """The context of the target text[start:end] inside ``clause`` (offsets);
+    ``triggers`` sorted by start (as :func:`find_triggers` returns them)."""
     best: Trigger | None = None
     best_dist = 1 << 30
     historical = planned = family = hypothetical = False
+    triggers = _in_clause(triggers, clause)
     for t in triggers:
         if t.category in ("PSEUDO", "TERMINATE") or not _applies(t, start, end, clause, triggers):
             continue
@@ -174,10 +183,14 @@ def find_laterality(text: str) -> list[Modifier]:
     c = _compiled()
     post = [Modifier(m.start(), m.end(), _lat_value(m.group(), c), True)
             for m in c.lat_post.finditer(text)]
-    taken = [(p.start, p.end) for p in post]
+    post_starts = [p.start for p in post]  # finditer: sorted, not overlapping
+
+    def taken(pos: int) -> bool:
+        k = bisect_right(post_starts, pos) - 1
+        return k >= 0 and post[k].end > pos
+
     pre = [Modifier(m.start(), m.end(), _lat_value(m.group(), c))
-           for m in c.lat_pre.finditer(text)
-           if not any(a <= m.start() < b for a, b in taken)]
+           for m in c.lat_pre.finditer(text) if not taken(m.start())]
     return sorted(post + pre, key=lambda x: x.start)
 
 
@@ -261,18 +274,24 @@ def bind_premodifiers(mods: list[Modifier], heads: list[tuple[int, int]], text: 
 
 def bind_postmodifiers(mods: list[Modifier], heads: list[tuple[int, int]],
                        clauses: list[tuple[int, int]]) -> dict[int, list[Modifier]]:
-    """Postmodifiers ("on the left") -> the nearest head before them in the same clause."""
+    """Postmodifiers ("on the left") -> the nearest head before them in the same clause
+    (``heads`` sorted by start, ``clauses`` in text order)."""
     out: dict[int, list[Modifier]] = {}
+    clause_starts = [c[0] for c in clauses]
+    head_starts = [h[0] for h in heads]
     for mod in mods:
         if not mod.post:
             continue
-        clause = next((c for c in clauses if c[0] <= mod.start < c[1]), None)
-        best = None
-        for i, (s, e) in enumerate(heads):
-            if e <= mod.start and (clause is None or s >= clause[0]):
-                best = i
-        if best is not None:
-            out.setdefault(best, []).append(mod)
+        k = bisect_right(clause_starts, mod.start) - 1
+        floor = clauses[k][0] if k >= 0 and mod.start < clauses[k][1] else 0
+        # heads are sorted by start: walk back from the last one starting before the mod
+        for i in range(bisect_left(head_starts, mod.start) - 1, -1, -1):
+            s, e = heads[i]
+            if s < floor:
+                break
+            if e <= mod.start:
+                out.setdefault(i, []).append(mod)
+                break
     return out
 
 

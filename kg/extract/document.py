@@ -113,8 +113,47 @@ class Doc:
         return self.sections.at(offset)
 
     def in_sentence(self, items: list, s: int) -> list:
+        """The members of ``items`` (sorted by start) that start in sentence ``s``."""
         sent = self.sentences[s]
-        return [x for x in items if sent.start <= x.start < sent.end]
+        if items is self.tokens:
+            return self.tokens_in(sent.start, sent.end)
+        return starting_in(items, sent.start, sent.end)
+
+    def tokens_in(self, a: int, b: int) -> list[SiteToken]:
+        """Site tokens starting in text[a:b], in order (a bisect, not a scan)."""
+        starts = self.token_starts
+        k = bisect.bisect_left(starts, a)
+        return self.tokens[k:bisect.bisect_left(starts, b, k)]
+
+    @cached_property
+    def trigger_starts(self) -> list[int]:
+        """Start offsets of ``triggers`` (sorted), for bisecting."""
+        return [t.start for t in self.triggers]
+
+    def triggers_in(self, a: int, b: int) -> list[Trigger]:
+        """Context triggers starting in text[a:b], in order."""
+        starts = self.trigger_starts
+        k = bisect.bisect_left(starts, a)
+        return self.triggers[k:bisect.bisect_left(starts, b, k)]
+
+    def heads_in(self, a: int, b: int) -> list[Head]:
+        """Heads starting in text[a:b], in order (once every finder has added its heads)."""
+        k = bisect.bisect_left(self.head_starts, a)
+        j = bisect.bisect_left(self.head_starts, b, k)
+        return self.heads[k:j]
+
+    def modality_in(self, a: int, b: int) -> tuple[int, int, str] | None:
+        """The first modality mention starting in text[a:b]."""
+        k = bisect.bisect_left(self.modalities, a, key=lambda m: m[0])
+        return self.modalities[k] if k < len(self.modalities) and self.modalities[k][0] < b \
+            else None
+
+
+def starting_in(items: list, a: int, b: int) -> list:
+    """The members of ``items`` (sorted by ``.start``) with a <= start < b."""
+    k = bisect.bisect_left(items, a, key=lambda x: x.start)
+    j = bisect.bisect_left(items, b, k, key=lambda x: x.start)
+    return items[k:j]
 
 
 @dataclass(frozen=True)
@@ -167,6 +206,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     modalities: list[tuple[int, int, str]] = []
     sent_starts = [s.start for s in sentences]
     level_spans = [(lm.start, lm.end) for lm in levels]
+    level_begins = [a for a, _b in level_spans]
+    level_ends = [b for _a, b in level_spans]
     for m in lex.match(text):
         concept = onto.get(m.iri)
         if concept is None:
@@ -178,10 +219,12 @@ def analyse(case: CaseText, onto, lex) -> Doc:
             part = None if concept.level_codes else m.iri
             if concept.level_codes and _BARE_LEVEL.fullmatch(text, m.start, m.end):
                 continue
-            if concept.level_codes and any(a < m.end and m.start < b for a, b in level_spans):
+            # level mentions do not overlap, so their starts and ends are both sorted
+            inside = level_spans[bisect.bisect_right(level_ends, m.start):
+                                 bisect.bisect_left(level_begins, m.end)]
+            if concept.level_codes and inside:
                 # "L5" alone: the level finder reads it (ranges, discs, anaphora);
                 # "epidural space at L1": keep the part, generic, beside the level
-                inside = [(a, b) for a, b in level_spans if a < m.end and m.start < b]
                 longer = (m.end - m.start) > sum(b - a for a, b in inside) + 3
                 part = next((p for p in concept.parents
                              if (pc := onto.get(p)) and not pc.level_codes), None)
@@ -194,6 +237,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.sort(key=lambda t: t.start)
+    heads.sort(key=lambda h: h.start)
+    modalities.sort()
     doc = Doc(case, text, sentences, clauses, sections, heads, tokens, modalities,
               find_triggers(text), find_laterality(text), find_severity(text), find_sizes(text),
               sent_starts)
@@ -218,21 +263,44 @@ def _level_tokens(levels: list[LevelMention]) -> list[SiteToken]:
 def _adverb_tokens(text: str, onto, heads: list[Head], tokens: list[SiteToken]) -> list[SiteToken]:
     """Site words the lexicon left uncovered ("intrathecally"), if the ontology has the class."""
     sr = site_rules()
-    taken = [(h.start, h.end) for h in heads] + [(t.start, t.end) for t in tokens]
+    taken = Spans([(h.start, h.end) for h in heads] + [(t.start, t.end) for t in tokens])
     out = []
     for m in sr.adverbs.finditer(text):
         iri = sr.adverb_map.get(m.group().lower())
-        if iri and onto.get(iri) and not any(a < m.end() and m.start() < b for a, b in taken):
+        if iri and onto.get(iri) and not taken.overlaps(m.start(), m.end()):
             out.append(SiteToken(m.start(), m.end(), iri, (), iri))
     return out
+
+
+class Spans:
+    """A set of (start, end) spans answering "does any overlap text[a:b]?" by bisect."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self._spans = sorted(spans)
+        self._starts = [a for a, _b in self._spans]
+        # the furthest end among the spans up to each index: a prefix maximum
+        self._reach: list[int] = []
+        best = -1
+        for _a, b in self._spans:
+            best = max(best, b)
+            self._reach.append(best)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether some span s has s.start < b and a < s.end."""
+        k = bisect.bisect_left(self._starts, b) - 1
+        return k >= 0 and self._reach[k] > a
 
 
 def _normal_heads(doc: Doc, lex, onto) -> list[Head]:
     """Findings a normal-examination statement rules out, unless already read there."""
     out = []
+    heads = sorted(doc.heads, key=lambda h: h.start)
+    starts = [h.start for h in heads]
+    longest = max((h.end - h.start for h in heads), default=0)
     for start, end, concept in find_normal_statements(doc.text, lex, onto):
+        near = heads[bisect.bisect_left(starts, start - longest):bisect.bisect_left(starts, end)]
         if any(h.concept.iri == concept.iri and h.start < end and start < h.end
-               for h in doc.heads):
+               for h in near):
             continue
         out.append(Head(start, end, concept, doc.sentence_of(start), rule="normal-statement",
                         ruled_out=True))
@@ -246,15 +314,19 @@ def _leak_heads(doc: Doc, onto) -> list[Head]:
     if concept is None:
         return []
     out = []
+    starts = [h.start for h in doc.heads]  # the lexicon's heads, sorted
+    longest = max((h.end - h.start for h in doc.heads), default=0)
     for m in sr.escape.finditer(doc.text):
         s = doc.sentence_of(m.start())
         sent = doc.sentences[s]
         if not sr.material.search(doc.text, sent.start, sent.end):
             continue
+        near = doc.heads[bisect.bisect_left(starts, m.start() - longest):
+                         bisect.bisect_right(starts, m.start())]
         if any(h.start <= m.start() < h.end and onto.is_a(h.concept.iri, sr.leak_class)
-               for h in doc.heads):
+               for h in near):
             continue  # the lexicon already reads it as a leak
-        site = next((t for t in doc.tokens if t.part and m.end() <= t.start < sent.end), None)
+        site = next((t for t in doc.tokens_in(m.end(), sent.end) if t.part), None)
         if site is None:
             continue
         word_end = m.start() + len(m.group().split()[0])

@@ -25,8 +25,8 @@ def _resolving(doc) -> set[int]:
     out: set[int] = set()
     for m in cues().resolve.finditer(doc.text):
         clause = doc.clause_of(m.start())
-        for h in doc.heads:
-            if m.end() <= h.start < clause[1] and len(doc.text[m.end():h.start].split()) <= 3:
+        for h in doc.heads_in(m.end(), clause[1]):
+            if len(doc.text[m.end():h.start].split()) <= 3:
                 out.add(id(h))
                 break
     return out

@@ -153,8 +153,8 @@ def _heads_after(g: Graph, pos: int, clause: tuple[int, int], kinds: tuple[Kind,
     """The coordinated list of heads starting right after ``pos`` in the clause."""
     out: list[Head] = []
     cur = pos
-    for h in g.doc.heads:
-        if h.start < cur or h.start >= clause[1]:
+    for h in g.doc.heads_in(pos, clause[1]):
+        if h.start < cur:
             continue
         if not same_noun_phrase(g.doc.text, cur, h.start, max_gap_words + (4 if not out else 0),
                                 allow_coordination=True):
@@ -172,8 +172,8 @@ def _heads_after(g: Graph, pos: int, clause: tuple[int, int], kinds: tuple[Kind,
 
 def _head_before(g: Graph, pos: int, lo: int, kinds: tuple[Kind, ...]) -> Head | None:
     best = None
-    for h in g.doc.heads:
-        if lo <= h.start and h.end <= pos and h.concept.kind in kinds:
+    for h in g.doc.heads_in(lo, pos):
+        if h.end <= pos and h.concept.kind in kinds:
             best = h
     return best
 
@@ -308,15 +308,15 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     text = g.doc.text
     for m in cues().complication.finditer(text):
         clause = g.doc.clause_of(m.start())
-        proc = next((h for h in g.doc.heads if h.concept.kind is Kind.PROCEDURE
-                     and m.end() <= h.start < clause[1]
+        proc = next((h for h in g.doc.heads_in(m.end(), clause[1])
+                     if h.concept.kind is Kind.PROCEDURE
                      and len(text[m.end():h.start].split()) <= 2), None)
         if proc is None:
             continue
         finding = _head_before(g, m.start(), clause[0], FINDING_KINDS)
         if m.group().lower().startswith("post") and finding is None:
-            after = [h for h in g.doc.heads if h.start >= proc.end and h.start < clause[1]
-                     and h.concept.kind in FINDING_KINDS]
+            after = [h for h in g.doc.heads_in(proc.end, clause[1])
+                     if h.concept.kind in FINDING_KINDS]
             finding = after[0] if after else None
         if finding is None:
             continue
@@ -349,9 +349,7 @@ def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
                 or len(text[proc.end:m.start()].split()) > 4):
             continue
         procs = [steps.get(p.key, p) for p in g.items_of(proc) if not p.planned]
-        for h in g.doc.heads:
-            if h.start < m.end() or h.start >= sent.end:
-                continue
+        for h in g.doc.heads_in(m.end(), sent.end):
             if h.concept.kind is Kind.PROCEDURE:
                 break
             for f in g.items_of(h):
