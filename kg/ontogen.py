@@ -378,7 +378,7 @@ def _vertebra(level: str) -> OntoClass:
         syns.append(level.lower())
     if region == "S":
         syns += [f"{ordinal} sacral segment", f"{level} segment"]
-    syns += {"C1": ["atlas", "atlas vertebra"], "C2": ["axis", "axis vertebra"]}.get(level, [])
+    syns += {"C1": ["atlas", "atlas vertebra"], "C2": ["axis vertebra"]}.get(level, [])
     return _gen(f"{level}Vertebra", f"{level} vertebra", parents=[vclass], synonyms=syns,
                 part_of=[rclass], level_codes=[level])
 

@@ -82,7 +82,8 @@ def test_disc_carries_both_level_codes(classes):
 
 def test_atlas_axis_and_dens(classes):
     assert "atlas" in classes["C1Vertebra"].synonyms
-    assert "axis" in classes["C2Vertebra"].synonyms
+    assert "axis vertebra" in classes["C2Vertebra"].synonyms
+    assert "axis" not in classes["C2Vertebra"].synonyms  # 'pelvic axis', 'cardiac axis'
     assert "odontoid process of C2" in classes["C2Dens"].synonyms
     assert "odontoid process" in classes["Dens"].synonyms
     assert "C1VertebralBody" not in classes  # the atlas has no body
@@ -177,6 +178,13 @@ def test_a_class_with_two_parents_is_written_identically(classes, tmp_path: Path
     ("pulmonary infiltrate", "Finding"), ("bone destruction", "Finding"),
     ("hemorrhagic transformation", "Finding"), ("lateral mass", "AnatomicalEntity"),
     ("occipital lobe", "AnatomicalEntity"), ("medical therapy", "Procedure"),
+    ("durotomy", "Procedure"), ("incidental durotomy", "Finding"),
+    ("spinal manipulation", "Procedure"), ("neck manipulation", "Procedure"),
+    ("cervical manipulation", "Procedure"), ("neck adjustment", "Procedure"),
+    ("cardiac arrest", "Finding"), ("respiratory arrest", "Finding"),
+    ("dissection", "Finding"), ("sensory loss", "Finding"), ("endplate irregularity", "Finding"),
+    ("pneumorrhachis", "Finding"), ("intradural air", "Finding"), ("intraspinal air", "Finding"),
+    ("fibrous band", "Finding"),
 ])
 def test_names_the_extractor_looks_up_are_concepts_of_the_right_branch(classes, label, branch):
     owners = [c.id for c in classes.values() if label in (c.label, *c.synonyms)]
@@ -197,3 +205,54 @@ def test_non_procedural_treatments_sit_under_medical_therapy(classes):
     assert "Procedure" in classes["MedicalTherapy"].parents
     for cid in ("Kyphoplasty", "Laminectomy", "SurgicalProcedure"):
         assert "MedicalTherapy" not in ontogen.ancestors(cid, classes), cid
+
+
+def test_durotomy_is_a_deliberate_opening_not_a_dural_tear(classes):
+    assert "durotomy" not in classes["DuralTear"].synonyms
+    assert "incidental durotomy" in classes["DuralTear"].synonyms
+    assert "ProcedureComplication" in ontogen.ancestors("DuralTear", classes)
+    assert "SurgicalProcedure" in classes["Durotomy"].parents
+
+
+def test_chiropractic_manipulation_is_a_spinal_manipulation(classes):
+    assert "SpinalManipulation" in ontogen.ancestors("ChiropracticManipulation", classes)
+    assert "MedicalTherapy" in ontogen.ancestors("SpinalManipulation", classes)
+
+
+@pytest.fixture(scope="module")
+def lexicon(classes):
+    from kg.lexicon import Lexicon
+    from kg.namespaces import KG
+
+    def terms():
+        for c in classes.values():
+            yield c.label, f"{KG}{c.id}", True
+            for syn in c.synonyms:
+                yield syn, f"{KG}{c.id}", False
+    return Lexicon(terms())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("severe dissection of the vessel", "ArterialDissection"),
+    ("underwent lymph node dissection", "LymphNodeDissection"),
+    ("by blunt dissection down to the fascia", "SurgicalDissection"),
+    ("a dense lymphocytic infiltrate", "InflammatoryInfiltrate"),
+    ("no focal infiltrate", "PulmonaryInfiltrate"),
+    ("after neck manipulation", "SpinalManipulation"),
+    ("no hemodynamic instability", "HemodynamicInstability"),
+    ("no shoulder instability", "JointInstability"),
+    ("discussion of performing VATS", "Thoracoscopy"),
+    ("gradient-recalled echo images", "GradientEchoMRI"),
+    ("spin echo images", "SpinEchoMRI"),
+])
+def test_precise_terms_win_over_the_ambiguous_word(lexicon, text, expected):
+    iris = [m.iri.rsplit("#", 1)[-1] for m in lexicon.match(text)]
+    assert expected in iris, iris
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("the criteria were not met", "met"), ("the greater curvature of the stomach", "curvature"),
+    ("the pelvic axis", "axis"),
+])
+def test_everyday_words_are_not_read_as_concepts(lexicon, text, word):
+    assert word not in [m.text for m in lexicon.match(text)]
