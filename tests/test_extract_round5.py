@@ -52,3 +52,35 @@ def test_time_per_character_stays_flat_for_a_20_times_longer_text():
     short = _seconds_per_char(_UNIT * 60, runs=3)
     long = _seconds_per_char(_UNIT * 1200, runs=1)
     assert long / short <= 3.0, f"{long / short:.1f}x slower per character"
+
+
+# ---------------------------------------------------------------- laterality
+
+
+def _side(x, cls: str):
+    return [f.laterality.value if f.laterality else None for f in findings(x, cls)]
+
+
+def test_both_before_a_plural_paired_part_makes_the_symptom_bilateral():
+    assert _side(run("She reports pain in both arms."), "Pain") == ["Bilateral"]
+
+
+def test_both_before_an_adjective_is_no_side():
+    x = run("Both hepatic and renal cysts are seen.")
+    assert all(f.laterality is None for f in x.findings)
+
+
+def test_a_side_that_opens_its_sentence_is_the_side_of_its_findings():
+    x = run("On the right, there is a small pleural effusion and a pneumothorax.")
+    assert _side(x, "PleuralEffusion") == ["Right"]
+    assert _side(x, "Pneumothorax") == ["Right"]
+
+
+def test_a_side_phrase_after_a_finding_still_binds_backwards_only():
+    x = run("A pneumothorax is present. On the left, there is no effusion.")
+    assert _side(x, "Pneumothorax") == [None]
+
+
+def test_a_verb_of_place_between_finding_and_site_keeps_the_site_and_its_side():
+    x = run("A lucency crosses the left 10th rib.")
+    assert _side(x, "Lucency") == ["Left"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from kg.extract import rules
 from kg.extract.context import (
     Modifier,
     bind_postmodifiers,
@@ -21,24 +23,49 @@ from kg.extract.context import (
     same_noun_phrase,
 )
 from kg.extract.document import Doc, Head, SiteToken
+from kg.model import Laterality
 
 _COORD = re.compile(r"\b(?:and|or)\b|,|&")
 # A postmodifying site hangs off its head through a preposition ("node at L4",
-# "leakage into the pedicle", "dissection spanning from C1-C6"); another verb or a new
+# "leakage into the pedicle", "dissection spanning from C1-C6") or a verb of place
+# ("lucency crosses the rib": ``site_verbs`` in sites.json); another verb or a new
 # participle in between ends the phrase.
-_POST_GAP = re.compile(
-    r"^[\s,]*(?:(?:of|in|at|into|to|within|involving|along|from|on|through|throughout|"
+_GAP_WORDS = (
+    r"of|in|at|into|to|within|involving|along|from|on|through|throughout|"
     r"affecting|near|around|behind|below|above|across|beneath|between|the|a|an|both|and|or|"
     r"right|left|bilateral|bilaterally|[\w’'-]+(?:al|ic|ar|or|ior|ed)|level|levels|aspect|"
-    r"side|portion|margin|region|segments?|spanning|extending|approximately|about)[\s,]+)*$",
-    re.IGNORECASE)
+    r"side|portion|margin|region|segments?|spanning|extending|approximately|about")
+# what may precede a side that opens its sentence: a bullet, or a heading ("Findings:")
+_OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*$")
+
+
+@dataclass(frozen=True)
+class _BindRules:
+    post_gap: re.Pattern[str]
+    both: re.Pattern[str]
+    plural: re.Pattern[str]
+    fronted_after: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def bind_rules() -> _BindRules:
+    """The binding patterns, with their words from ``sites.json`` and ``modifiers.json``."""
+    verbs = rules.trie_alternation(rules.load("sites")["site_verbs"])
+    mods = rules.load("modifiers")
+    return _BindRules(
+        post_gap=rules.compile_regex(
+            r"^[\s,]*(?:(?:" + _GAP_WORDS + "|" + verbs + r")[\s,]+)*$", "sites.json"),
+        both=rules.compile_regex(mods["bilateral_before_part"], "modifiers.json"),
+        plural=rules.compile_regex(mods["bilateral_part_plural"], "modifiers.json"),
+        fronted_after=rules.compile_regex(mods["fronted_side_after"], "modifiers.json"),
+    )
 
 
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
     gap = text[a:b]
     if not gap.strip():
         return True
-    if len(gap.split()) > 6 or not _POST_GAP.match(gap + " "):
+    if len(gap.split()) > 6 or not bind_rules().post_gap.match(gap + " "):
         return False
     return not first or gap.strip()[:1] != ","
 
@@ -134,7 +161,9 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
                               [c for cl in doc.clauses for c in cl])
     for i, mods in post.items():
         out[i].lateralities.extend(mods)
+    _bind_fronted_sides(doc, out, {id(m) for mods in post.values() for m in mods})
     lat_starts = [m.start for m in doc.laterality]
+    both, plural = bind_rules().both, bind_rules().plural
     for t in doc.tokens:
         if not t.part or t.start in token_lats:
             continue
@@ -143,6 +172,11 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
         if inside or t.side:
             # the side is part of the anatomy's own name ("right lower lobe", "LUL")
             token_lats[t.start] = inside[:1] or [Modifier(t.start, t.end, t.side)]
+        elif (plural.search(doc.text, t.start, t.end)
+              and (m := both.search(doc.text[max(0, t.start - 12):t.start]))):
+            # "pain in both arms": a paired part named twice over
+            at = t.start - len(m.group())
+            token_lats[t.start] = [Modifier(at, t.start, Laterality.BILATERAL.value)]
     for b in out:
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
@@ -154,6 +188,23 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             out[i + 1].lateralities.extend(m for m in out[i].lateralities if not m.post)
     used = {id(m) for mods in pre.values() for m in mods}
     _bind_phrase_sides(doc, out, used)
+
+
+def _bind_fronted_sides(doc: Doc, out: list[Binding], bound: set[int]) -> None:
+    """'On the right, there is a small effusion and a rib fracture': a side phrase that
+    opens its sentence is the side of the sentence's findings that name none."""
+    after = bind_rules().fronted_after
+    for m in doc.laterality:
+        if not m.post or id(m) in bound or not after.match(doc.text, m.end):
+            continue
+        sent = doc.sentences[doc.sentence_of(m.start)]
+        if not _OPENING.match(doc.text[sent.start:m.start]):
+            continue
+        k = bisect_left(doc.head_starts, m.end)
+        while k < len(doc.heads) and doc.heads[k].start < sent.end:
+            if not out[k].lateralities:
+                out[k].lateralities.append(m)
+            k += 1
 
 
 def _bind_phrase_sides(doc: Doc, out: list[Binding], used: set[int]) -> None:
