@@ -80,6 +80,8 @@ MAX_AGE = 150  # years; a larger "age" is a data error, not an age
 # One case's text is at most this many characters; a longer "case" (a whole corpus in
 # one file, a log) is skipped and reported, which keeps a build's time and memory bounded.
 MAX_CASE_CHARS = 2_000_000
+# A UTF-8 JSON Lines file bigger than this is read line by line, never whole.
+STREAM_BYTES = 8_000_000
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Decoding: byte-order marks (longest first) and signatures of common binary files.
@@ -135,7 +137,7 @@ def read_paths(paths: Iterable[str | Path],
     renamed = read = 0
     first = len(sink)
     for file in _expand(paths):
-        for case in read_file(file, sink):
+        for case in _stream_file(file, sink):
             unique = _unique(case, seen, sink)
             renamed += unique is not case
             read += 1
@@ -163,7 +165,7 @@ def read_file(path: str | Path, problems: list[ReadProblem] | None = None) -> li
             hint="supported: " + ", ".join(SUPPORTED_SUFFIXES),
         )
     found: list[ReadProblem] = []
-    cases = _read_cases(path, found)
+    cases = list(_read_cases(path, found))
     for problem in found:
         if problems is None and problem.skipped:
             raise InputError(str(problem))
@@ -174,39 +176,64 @@ def read_file(path: str | Path, problems: list[ReadProblem] | None = None) -> li
     return cases
 
 
-def _read_cases(path: Path, problems: list[ReadProblem]) -> list[CaseText]:
-    """The usable cases of one file; everything wrong is appended to ``problems``."""
+def _stream_file(path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
+    """Like :func:`read_file` with ``problems``, but one case at a time: a JSON Lines
+    file of 100k records never becomes a list of 100k cases."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        yield from read_file(path, problems)  # raises the unsupported-type error
+        return
+    found: list[ReadProblem] = []
+    for case in _read_cases(path, found):
+        _hand_over(found, problems)
+        yield case
+    _hand_over(found, problems)
+
+
+def _hand_over(found: list[ReadProblem], problems: list[ReadProblem]) -> None:
+    """Log the problems found so far and move them to ``problems``."""
+    for problem in found:
+        log.warning("%s%s", problem, "; skipped" if problem.skipped else "")
+    problems.extend(found)
+    found.clear()
+
+
+def _read_cases(path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
+    """The usable cases of one file, lazily; everything wrong is appended to ``problems``."""
     try:
         size = path.stat().st_size
+        if path.suffix.lower() == ".jsonl" and size > STREAM_BYTES and _plain_utf8(path):
+            yield from _stream_jsonl(path, problems)
+            return
         if path.suffix.lower() != ".jsonl" and size > 4 * MAX_CASE_CHARS:
             problems.append(ReadProblem(str(path), _too_long(f"{size / 1e6:.1f} MB"),
                                         id=path.stem))
-            return []
+            return
         data = path.read_bytes()
     except OSError as exc:
         problems.append(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"))
-        return []
+        return
     content = decode_bytes(data, str(path), problems)
     if content is None:
-        return []
+        return
     if not content.strip():
         what = "empty file" if not content else "whitespace-only file"
         problems.append(ReadProblem(str(path), f"{what}: no case text", id=path.stem))
-        return []
+        return
     if path.suffix.lower() == ".jsonl":
-        return list(_parse_jsonl(content, path, problems))
+        yield from _parse_jsonl(content, path, problems)
+        return
     case = parse_text(content, case_id=path.stem, source=str(path))
     if len(case.text) > MAX_CASE_CHARS:
         problems.append(ReadProblem(str(path), _too_long(f"{len(case.text):,} characters"),
                                     id=case.id))
-        return []
+        return
     if not case.text.strip():
         if not (case.title or case.keywords):
             problems.append(ReadProblem(str(path), "no case text", id=case.id))
-            return []
+            return
         problems.append(ReadProblem(str(path), "empty case text (title/keywords only)",
                                     id=case.id, skipped=False))
-    return [case]
+    yield case
 
 
 def parse_text(content: str, case_id: str, source: str = "<text>") -> CaseText:
@@ -280,6 +307,15 @@ def decode_bytes(data: bytes, source: str, problems: list[ReadProblem]) -> str |
         problems.append(ReadProblem(source, "binary file (mostly control bytes, not text)"))
         return None
     return _decode(data, 0, "utf-8", source, problems)
+
+
+def _plain_utf8(path: Path) -> bool:
+    """True when a file starts like UTF-8 text (no UTF-16/32 byte-order mark, not binary)."""
+    with path.open("rb") as fh:
+        head = fh.read(_SAMPLE)
+    if any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8"):
+        return False
+    return not _binary_signature(head) and _utf16_without_bom(head) is None
 
 
 def _binary_signature(data: bytes) -> bool:
@@ -491,15 +527,42 @@ def _parse_jsonl(content: str, path: Path, problems: list[ReadProblem]) -> Itera
     """One case per non-blank JSON Lines record; a broken record is skipped and reported
     (file, line, the id it would have had) while the others are read."""
     for lineno, (_, line) in enumerate(_iter_lines(content), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = _record_case(_load_json(line, lineno), path, lineno, problems)
-        except InputError as exc:
-            problems.append(ReadProblem(str(path), str(exc), line=lineno,
-                                        id=f"{path.stem}-{lineno}"))
-            continue
-        yield case
+        case = _jsonl_case(line, lineno, path, problems)
+        if case is not None:
+            yield case
+
+
+def _jsonl_case(line: str, lineno: int, path: Path, problems: list[ReadProblem]
+                ) -> CaseText | None:
+    """The case of one JSON Lines record, or None (blank, or broken and reported)."""
+    if not line.strip():
+        return None
+    try:
+        return _record_case(_load_json(line, lineno), path, lineno, problems)
+    except InputError as exc:
+        problems.append(ReadProblem(str(path), str(exc), line=lineno, id=f"{path.stem}-{lineno}"))
+        return None
+
+
+def _stream_jsonl(path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
+    """A big UTF-8 JSON Lines file read line by line: memory stays one record deep."""
+    offset = 0
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            start, offset = offset, offset + len(raw)
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw.decode("utf-8", errors="replace")
+                problems.append(ReadProblem(
+                    str(path), f"invalid UTF-8 at byte {start + exc.start}: replaced by U+FFFD",
+                    line=lineno, skipped=False))
+            line = clean_text(line.rstrip("\r\n"), str(path), problems, line=lineno)
+            case = _jsonl_case(line, lineno, path, problems)
+            if case is not None:
+                yield case
 
 
 def _load_json(line: str, lineno: int) -> object:
