@@ -84,3 +84,33 @@ def test_a_side_phrase_after_a_finding_still_binds_backwards_only():
 def test_a_verb_of_place_between_finding_and_site_keeps_the_site_and_its_side():
     x = run("A lucency crosses the left 10th rib.")
     assert _side(x, "Lucency") == ["Left"]
+
+
+def test_a_side_on_the_first_coordinated_part_is_the_side_of_the_next_parts():
+    x = run("She has progressive left leg and hip pain.")
+    assert sorted(_side(x, "Pain")) == ["Left", "Left"]
+
+
+def test_coordinated_parts_with_their_own_sides_keep_them():
+    x = run("She has left leg and right hip pain.")
+    assert sorted(_side(x, "Pain")) == ["Left", "Right"]
+
+
+# ---------------------------------------------------------------- absent findings
+
+
+def _assertions(x, cls: str):
+    return [f.assertion.value for f in findings(x, cls)]
+
+
+def test_never_reported_negates_the_finding_before_it():
+    assert _assertions(run("A fever was never reported."), "Fever") == ["Absent"]
+
+
+def test_ruled_out_the_possibility_of_negates_forward():
+    x = run("The MRI ruled out the possibility of an infection.")
+    assert _assertions(x, "Infection") == ["Absent"]
+
+
+def test_ruled_out_still_negates_backward():
+    assert _assertions(run("An infection was ruled out."), "Infection") == ["Absent"]

@@ -180,6 +180,7 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
     for b in out:
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
+        _share_coordinated_side(b)
     for i in range(len(heads) - 1):
         a, b = heads[i], heads[i + 1]
         if (out[i].lateralities and not out[i + 1].lateralities and a.end <= b.start
@@ -188,6 +189,19 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             out[i + 1].lateralities.extend(m for m in out[i].lateralities if not m.post)
     used = {id(m) for mods in pre.values() for m in mods}
     _bind_phrase_sides(doc, out, used)
+
+
+def _share_coordinated_side(b: Binding) -> None:
+    """'left leg and hip pain': a side on the first of several parts premodifying one
+    head is the side of the later parts that name none (not when they name another)."""
+    parts = sorted((t for t in b.coordinated + b.pre if t.part), key=lambda t: t.start)
+    if len(parts) < 2 or not b.token_lats.get(parts[0].start):
+        return
+    mods = b.token_lats[parts[0].start]
+    if any(m.value != mods[0].value for t in parts for m in b.token_lats.get(t.start, [])):
+        return
+    for t in parts[1:]:
+        b.token_lats.setdefault(t.start, mods)
 
 
 def _bind_fronted_sides(doc: Doc, out: list[Binding], bound: set[int]) -> None:
