@@ -114,3 +114,42 @@ def test_ruled_out_the_possibility_of_negates_forward():
 
 def test_ruled_out_still_negates_backward():
     assert _assertions(run("An infection was ruled out."), "Infection") == ["Absent"]
+
+
+# ---------------------------------------------------------------- procedures
+
+
+def _performed(x) -> list[str]:
+    return [p.concept.iri.removeprefix(KG) for p in x.procedures if not p.planned]
+
+
+def test_a_procedure_not_performed_is_left_out():
+    assert _performed(run("Lumbar puncture and serologic studies were not performed.")) == []
+
+
+def test_a_textbook_statement_about_a_treatment_is_not_a_performed_procedure():
+    assert _performed(run("Radiation therapy has been shown to control hemoptysis.")) == []
+
+
+def test_a_consulted_specialty_is_not_a_performed_operation():
+    assert _performed(run("Vascular surgery was consulted.")) == []
+
+
+def test_a_procedure_done_only_if_something_happens_is_planned():
+    x = run("Treatment: curettage and bone grafting if the bone becomes unstable.")
+    assert _performed(x) == [] and len(x.procedures) == 2
+
+
+def test_a_device_named_alone_is_not_a_procedure_but_its_placement_is():
+    assert _performed(run("She has a chronic indwelling bladder catheter.")) == []
+    assert _performed(run("A catheter was placed in the bladder.")) == ["CatheterPlacement"]
+
+
+def test_rehabilitation_and_histology_are_not_performed_procedures():
+    x = run("He was discharged to rehabilitation. Histology showed a chordoma.")
+    assert _performed(x) == []
+
+
+def test_a_procedure_in_a_diagnosis_by_section_is_performed():
+    x = run("History: back pain.\nDiagnosis By: Biopsy\nFindings: a mass.")
+    assert _performed(x) == ["Biopsy"]

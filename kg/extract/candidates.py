@@ -138,7 +138,8 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
     for h, b in zip(doc.heads, bindings, strict=True):
         section = doc.section_of(h.start)
         kind = section.kind if section else "patient"
-        if kind in SKIP_KINDS:
+        if kind in SKIP_KINDS and not (h.concept.kind is Kind.PROCEDURE
+                                       and kind in _procedure_kinds()):
             continue
         if kind == "differential":
             if h.concept not in differential:
@@ -155,15 +156,59 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
                 log.debug("%s: %r is not a performed procedure", doc.case.id,
                           doc.text[h.start:h.end])
                 continue
-            if ctx.assertion is Assertion.POSSIBLE or ctx.hypothetical:
+            if _device_only(doc, h, clause):
+                continue
+            if ctx.assertion is Assertion.POSSIBLE or ctx.hypothetical or _conditional(
+                    doc, h, clause):
                 ctx = replace(ctx, planned=True)  # "likely treatment will be ...": not done yet
         cands.extend(_from_head(doc, h, b, ctx, section, onto))
     return cands, differential
 
 
 @lru_cache(maxsize=1)
+def _procedure_kinds() -> frozenset[str]:
+    """Section kinds whose procedure mentions count though their findings do not."""
+    return frozenset(rules.load("sections").get("procedure_kinds", ()))
+
+
+@lru_cache(maxsize=1)
 def _not_performed() -> tuple[str, ...]:
     return tuple(KG + c for c in rules.load("procedures")["not_performed_classes"])
+
+
+@dataclass(frozen=True)
+class _ProcRules:
+    devices: frozenset[str]
+    placement: re.Pattern[str]
+    conditional: re.Pattern[str]
+    conditional_gap: int
+
+
+@lru_cache(maxsize=1)
+def proc_rules() -> _ProcRules:
+    """Device words and conditional cues for procedure mentions (procedures.json)."""
+    d = rules.load("procedures")
+    return _ProcRules(
+        devices=frozenset(w.lower() for w in d.get("device_words", ())),
+        placement=rules.compile_regex(d.get("device_placement", r"(?!)"), "procedures.json"),
+        conditional=rules.compile_regex(d.get("conditional_after", r"(?!)"), "procedures.json"),
+        conditional_gap=int(d.get("conditional_gap_words", 6)),
+    )
+
+
+def _device_only(doc: Doc, h: Head, clause: tuple[int, int]) -> bool:
+    """'an indwelling bladder catheter': the mention names a device, no placement."""
+    pr = proc_rules()
+    words = doc.text[h.start:h.end].lower().split()
+    return bool(words) and words[-1] in pr.devices and not pr.placement.search(
+        doc.text, clause[0], clause[1])
+
+
+def _conditional(doc: Doc, h: Head, clause: tuple[int, int]) -> bool:
+    """'curettage and bone grafting if the bone is unstable': done only if, so planned."""
+    pr = proc_rules()
+    m = pr.conditional.search(doc.text, h.end, clause[1])
+    return m is not None and len(doc.text[h.end:m.start()].split()) <= pr.conditional_gap
 
 
 def _performed_kind(onto, iri: str) -> bool:
