@@ -221,3 +221,12 @@ def test_the_repeated_title_line_is_read_as_the_diagnosis():
 def test_a_text_with_headings_keeps_its_own_sections():
     text = "Title: Sacral chordoma\nFindings: Metastasis at S2.\nCase Diagnosis: Sacral chordoma\n"
     assert findings(run_case(text, "Sacral chordoma"), "Metastasis")
+
+
+def test_population_statements_do_not_give_the_patients_sex():
+    from kg.extract.demographics import find_age_sex
+    from kg.model import Sex
+
+    assert find_age_sex("Peak in childhood, slight female predilection (F>M).")[1] is None
+    assert find_age_sex("A male-to-female ratio of 2:1. She had a mass.")[1] is Sex.FEMALE
+    assert find_age_sex("The woman was seen on Monday.")[1] is Sex.FEMALE

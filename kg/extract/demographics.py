@@ -22,6 +22,10 @@ _SEX_WORDS = {
 }
 _GENDERED = re.compile(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|her|he|his|him)\b",
                        re.IGNORECASE)
+# "female predilection", "male predominance", "F>M", "male-to-female ratio": about a
+# population, not this patient
+_POPULATION = re.compile(r"\s*(?:predilection|predominan|preponderan|preference|ratio|>|:|"
+                         r"-?to-?\s*(?:fe)?male)", re.IGNORECASE)
 _PRONOUN_SEX = {"she": Sex.FEMALE, "her": Sex.FEMALE, "he": Sex.MALE, "his": Sex.MALE,
                 "him": Sex.MALE}
 
@@ -49,6 +53,8 @@ def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
 def _sex_from_words(text: str) -> Sex | None:
     counts = {Sex.FEMALE: 0, Sex.MALE: 0}
     for m in _GENDERED.finditer(text):
+        if _POPULATION.match(text, m.end()):
+            continue
         w = m.group().lower()
         s = _SEX_WORDS.get(w) or _PRONOUN_SEX.get(w)
         if s:
