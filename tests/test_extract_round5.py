@@ -153,3 +153,21 @@ def test_rehabilitation_and_histology_are_not_performed_procedures():
 def test_a_procedure_in_a_diagnosis_by_section_is_performed():
     x = run("History: back pain.\nDiagnosis By: Biopsy\nFindings: a mass.")
     assert _performed(x) == ["Biopsy"]
+
+
+# ---------------------------------------------------------------- findings
+
+
+def test_a_hyphen_prefix_makes_the_word_another_one():
+    x = run("An anti-inflammatory drug was given.")
+    assert findings(x, "Inflammation") == []
+
+
+def test_the_same_word_without_the_prefix_is_still_read():
+    x = run("There are inflammatory changes.")
+    assert len(findings(x, "Inflammation")) == 1
+
+
+def test_exclusion_of_negates_the_causes_after_it():
+    x = run("After exclusion of other causes (neoplastic, vascular), the diagnosis was made.")
+    assert _assertions(x, "Neoplasm") == ["Absent"]

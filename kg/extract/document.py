@@ -177,6 +177,13 @@ def site_rules() -> _SiteRules:
     )
 
 
+@lru_cache(maxsize=1)
+def glued_prefix() -> re.Pattern[str]:
+    """A prefix glued to a finding word that makes it another word (context.json)."""
+    return rules.compile_regex(rules.load("context").get("glued_prefix", r"(?!)"),
+                               "context.json")
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -206,6 +213,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     modalities: list[tuple[int, int, str]] = []
     sent_starts = [s.start for s in sentences]
     level_spans = [(lm.start, lm.end) for lm in levels]
+    glued = glued_prefix()
     level_begins = [a for a, _b in level_spans]
     level_ends = [b for _a, b in level_spans]
     for m in lex.match(text):
@@ -213,6 +221,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
         if concept is None:
             continue
         if concept.kind in TARGET_KINDS:
+            if glued.search(text[max(0, m.start - 8):m.start]):
+                continue  # "anti-inflammatory drug": the prefix turns the word into another
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
         elif concept.kind is Kind.ANATOMY:
