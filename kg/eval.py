@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import EXIT_OK, InputError
-from kg.namespaces import DCTERMS, KG, OBOINOWL, RDF, RDFS, SKOS
+from kg.namespaces import DCTERMS, KG, OA, OBOINOWL, RDF, RDFS, SKOS
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,7 @@ class GraphItem:
     assertion: str | None = None
     laterality: str | None = None
     levels: frozenset[str] = frozenset()
+    evidence: tuple[str, ...] = ()  # oa:exact of its mentions, in text order
 
 
 @dataclass
@@ -258,7 +259,10 @@ def _item(index: Index, vocab: _Vocabulary, iri: str, with_levels: bool) -> Grap
     if with_levels:
         for site in index.get(iri, {}).get(KG + "site", ()):
             levels |= vocab.level_codes(site)
-    return GraphItem(iri=iri, names=names, cuis=cuis, labels=labels,
+    mentions = sorted(index.get(iri, {}).get(KG + "evidence", ()),
+                      key=lambda m: int(_first(index, m, OA + "start") or 0))
+    evidence = tuple(e for m in mentions if (e := _first(index, m, OA + "exact")))
+    return GraphItem(iri=iri, names=names, cuis=cuis, labels=labels, evidence=evidence,
                      assertion=_ASSERTIONS.get(_first(index, iri, KG + "assertion") or ""),
                      laterality=_SIDES.get(_first(index, iri, KG + "laterality") or ""),
                      levels=frozenset(levels))
@@ -396,6 +400,8 @@ class CaseScore:
     in_graph: bool
     prf: dict[str, PRF] = field(default_factory=lambda: {m: PRF() for m in PRF_METRICS})
     acc: dict[str, Accuracy] = field(default_factory=lambda: {m: Accuracy() for m in ACC_METRICS})
+    # "findings"/"procedures" -> "matched"/"false_positive"/"missed" -> readable entries
+    items: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -404,11 +410,16 @@ class EvalReport:
     overall: CaseScore
     worst: list[str]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, items: bool = False) -> dict[str, Any]:
+        """The report as JSON-ready data; ``items`` adds each case's matched,
+        false-positive and missed findings and procedures."""
         def one(c: CaseScore) -> dict[str, Any]:
-            return {"id": c.id, "in_graph": c.in_graph,
-                    **{m: v.as_dict() for m, v in c.prf.items()},
-                    **{m: v.as_dict() for m, v in c.acc.items()}}
+            out = {"id": c.id, "in_graph": c.in_graph,
+                   **{m: v.as_dict() for m, v in c.prf.items()},
+                   **{m: v.as_dict() for m, v in c.acc.items()}}
+            if items and c.items:
+                out["items"] = c.items
+            return out
         return {"overall": one(self.overall), "worst": self.worst,
                 "cases": [one(c) for c in self.cases]}
 
@@ -434,6 +445,27 @@ def _complications(gold: GoldCase, gc: GraphCase, f_align: dict[int, int],
     return PRF(tp=tp, fp=len(gc.complications) - tp, fn=len(remaining))
 
 
+def _gold_entry(g: GoldItem) -> dict[str, Any]:
+    return {"label": g.label, "assertion": g.assertion, "laterality": g.laterality,
+            "levels": list(g.levels)}
+
+
+def _graph_entry(it: GraphItem) -> dict[str, Any]:
+    return {"iri": it.iri, "labels": list(it.labels), "assertion": it.assertion,
+            "laterality": it.laterality, "levels": sorted(it.levels),
+            "evidence": list(it.evidence)}
+
+
+def _item_lists(gold: Sequence[GoldItem], items: Sequence[GraphItem],
+                aligned: dict[int, int]) -> dict[str, list[dict[str, Any]]]:
+    """Matched pairs, unmatched graph items and unmatched gold items of one kind."""
+    used = set(aligned.values())
+    return {"matched": [{"gold": _gold_entry(gold[gi]), "graph": _graph_entry(items[ii])}
+                        for gi, ii in sorted(aligned.items())],
+            "false_positive": [_graph_entry(it) for ii, it in enumerate(items) if ii not in used],
+            "missed": [_gold_entry(g) for gi, g in enumerate(gold) if gi not in aligned]}
+
+
 def score_case(gold: GoldCase, gc: GraphCase | None) -> CaseScore:
     """Every metric for one case; a case missing from the graph scores as empty."""
     cs = CaseScore(gold.id, in_graph=gc is not None)
@@ -445,6 +477,8 @@ def score_case(gold: GoldCase, gc: GraphCase | None) -> CaseScore:
     cs.prf["procedures"] = PRF(len(p_align), len(gc.procedures) - len(p_align),
                                len(gold.procedures) - len(p_align))
     cs.prf["complications"] = _complications(gold, gc, f_align, p_align)
+    cs.items = {"findings": _item_lists(gold.findings, gc.findings, f_align),
+                "procedures": _item_lists(gold.procedures, gc.procedures, p_align)}
     cs.prf["levels"] = _set_prf(gold.levels, gc.levels)
     for gi, ii in f_align.items():
         g, it = gold.findings[gi], gc.findings[ii]
@@ -550,20 +584,23 @@ def _build(cases: Sequence[str | Path]) -> Path:
 
 
 def run(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
-        as_json: bool = False) -> str:
-    """Build (or read) the graph, score it, and return the formatted report."""
+        as_json: bool = False, items: bool = False) -> str:
+    """Build (or read) the graph, score it, and return the formatted report
+    (``items``: with ``as_json``, list each case's matched / false-positive / missed items)."""
     if graph is None:
         if not cases:
             raise InputError("nothing to score", hint="give case files or --graph")
         graph = _build(cases)
     report = evaluate(Path(gold), Path(graph))
-    return json.dumps(report.to_dict(), indent=2) if as_json else format_report(report)
+    if as_json:
+        return json.dumps(report.to_dict(items=items), indent=2)
+    return format_report(report)
 
 
 def main(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
-         as_json: bool = False) -> int:
-    """``kg eval --gold GOLD CASES... [--graph G] [--json]``: print the report; exit code."""
-    print(run(gold, cases, graph, as_json=as_json))
+         as_json: bool = False, items: bool = False) -> int:
+    """``kg eval --gold GOLD CASES... [--graph G] [--json [--items]]``: print the report; exit code."""
+    print(run(gold, cases, graph, as_json=as_json, items=items))
     return EXIT_OK
 
 
@@ -574,7 +611,9 @@ if __name__ == "__main__":  # python -m kg.eval --gold G [--graph X] [--json] CA
     ap.add_argument("--gold", required=True)
     ap.add_argument("--graph")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--items", action="store_true",
+                    help="with --json: matched / false-positive / missed items per case")
     ap.add_argument("cases", nargs="*")
     a = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(main(a.gold, a.cases, a.graph, as_json=a.json))
+    raise SystemExit(main(a.gold, a.cases, a.graph, as_json=a.json, items=a.items))

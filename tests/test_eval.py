@@ -301,3 +301,23 @@ def test_dev_gold_scores_one_against_itself(tmp_path: Path) -> None:
         assert o.prf[metric].f1 == 1.0, (metric, o.prf[metric])
     for metric in ("assertion", "absent_recall", "laterality", "age", "sex"):
         assert o.acc[metric].value == 1.0, metric
+
+
+def test_json_items_list_matched_false_positive_and_missed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--items``: per case, which items matched, which graph items are extra, which
+    gold items were missed; without it the JSON has no item lists."""
+    from kg.eval import main
+
+    graph = SEED_LIKE.replace("kg:hasFinding <c1/finding/1> , <c1/finding/2> , <c1/finding/3>",
+                              "kg:hasFinding <c1/finding/1> , <c1/finding/2> , <c1/finding/4>")
+    graph += "<c1/finding/4> a kg:BackPain ; kg:assertion kg:Present .\n"
+    gold, path = _files(tmp_path, graph, _gold_case())
+    main(gold, [], graph=path, as_json=True, items=True)
+    lists = json.loads(capsys.readouterr().out)["cases"][0]["items"]["findings"]
+    assert [m["gold"]["label"] for m in lists["matched"]] == ["compression fracture",
+                                                              "cement leak"]
+    assert [f["labels"] for f in lists["false_positive"]] == [["back pain"]]
+    assert [m["label"] for m in lists["missed"]] == ["sciatica"]
+    main(gold, [], graph=path, as_json=True)
+    assert "items" not in json.loads(capsys.readouterr().out)["cases"][0]
