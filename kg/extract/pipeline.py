@@ -1,8 +1,9 @@
 """``extract_case``: the extraction stage, from a CaseText to a CaseExtraction.
 
 analyse (one pass per finder) -> bind modifiers and sites -> candidates per site
--> merge into findings and procedures -> number them in text order -> relations,
-sequence, age and sex, differential, unlinked keywords.
+-> signal words and placeholder nouns fold into their sentence's finding -> merge
+into findings and procedures -> number them in text order -> relations, sequence,
+age and sex, differential, unlinked keywords.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from kg.extract.binding import bind_all
 from kg.extract.candidates import build
 from kg.extract.demographics import find_age_sex
+from kg.extract.descriptors import fold_descriptors
 from kg.extract.document import analyse
 from kg.extract.items import Item, merge
 from kg.extract.relations import Graph, build_relations, cues
@@ -48,6 +50,7 @@ def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
     doc = analyse(case, onto, lex)
     bindings = bind_all(doc)
     cands, differential = build(doc, bindings, onto)
+    cands = fold_descriptors(cands, onto)
     resolving_heads = _resolving(doc)
     resolving = {id(c) for c in cands if id(c.head) in resolving_heads}
     items = merge(cands, onto, doc.text, resolving)

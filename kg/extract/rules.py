@@ -34,6 +34,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "sites": ("adverbs", "leak", "aspect_words"),
     "procedures": ("not_performed_classes",),
     "normal_statements": ("statements",),
+    "descriptors": ("descriptor_classes", "generic_classes", "generic_targets"),
 }
 
 

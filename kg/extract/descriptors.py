@@ -1,0 +1,95 @@
+"""Findings that describe another finding of their sentence fold into it.
+
+Two kinds of mention are, per the annotation guidelines, not findings of their own
+when their sentence names the finding they describe (``kg/rules/descriptors.json``):
+
+* imaging signal words ("enhancement", "T2 hyperintense", "low density"): a
+  descriptor becomes extra evidence of the nearest other finding of its sentence
+  with the same assertion, and stays a finding only when there is none;
+* placeholder nouns ("mass", "lesion"): "a 3 cm mass consistent with schwannoma" is
+  one finding, the specific one, so the placeholder joins the nearest finding of its
+  sentence, same assertion, whose class is a kind of a lesion-like target class.
+
+One pass over the candidates, grouped by sentence: linear in their number.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract import rules
+from kg.extract.candidates import Cand
+from kg.namespaces import KG
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _DescriptorRules:
+    descriptors: tuple[str, ...]
+    generics: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def descriptor_rules() -> _DescriptorRules:
+    """The class lists of ``kg/rules/descriptors.json`` as IRIs."""
+    d = rules.load("descriptors")
+    return _DescriptorRules(
+        descriptors=tuple(KG + n for n in d["descriptor_classes"]),
+        generics=tuple(KG + n for n in d["generic_classes"]),
+        targets=tuple(KG + n for n in d["generic_targets"]),
+    )
+
+
+def check_classes(onto) -> list[str]:
+    """Local names in ``descriptors.json`` that the ontology does not define."""
+    r = descriptor_rules()
+    return [iri.removeprefix(KG) for iri in (*r.descriptors, *r.generics, *r.targets)
+            if onto.get(iri) is None]
+
+
+def _is_any(onto, iri: str, classes: tuple[str, ...]) -> bool:
+    return any(onto.is_a(iri, c) for c in classes)
+
+
+def _nearest(c: Cand, pool: list[Cand]) -> Cand | None:
+    same = [o for o in pool if o.ctx.assertion is c.ctx.assertion]
+    return min(same, key=lambda o: (abs(o.head.start - c.head.start), o.head.start),
+               default=None)
+
+
+def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
+    """``cands`` without the descriptor and placeholder mentions that fold into another
+    finding of their sentence (their spans become that finding's extra evidence)."""
+    r = descriptor_rules()
+    by_sentence: dict[int, list[Cand]] = {}
+    for c in cands:
+        if not c.is_procedure:
+            by_sentence.setdefault(c.head.sentence, []).append(c)
+    dropped: set[int] = set()
+    for group in by_sentence.values():
+        if len(group) < 2:
+            continue
+        kinds = {id(c): ("descriptor" if _is_any(onto, c.concept.iri, r.descriptors)
+                         else "generic" if _is_any(onto, c.concept.iri, r.generics)
+                         else "target" if _is_any(onto, c.concept.iri, r.targets)
+                         else "other") for c in group}
+        substantive = [c for c in group if kinds[id(c)] != "descriptor"]
+        targets = [c for c in group if kinds[id(c)] == "target"]
+        for c in group:
+            kind = kinds[id(c)]
+            if kind == "descriptor":
+                into = _nearest(c, substantive)
+            elif kind == "generic":
+                into = _nearest(c, targets)
+            else:
+                continue
+            if into is None:
+                continue
+            log.debug("%r folds into %r", c.span.text, into.span.text)
+            into.extra_spans.append(c.span)
+            dropped.add(id(c))
+    return [c for c in cands if id(c) not in dropped]
