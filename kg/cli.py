@@ -287,11 +287,14 @@ Examples:
 @click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Score this graph instead of building CASES.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
-def eval_cmd(cases: tuple[Path, ...], gold: Path, graph: Path | None, as_json: bool) -> None:
+@click.option("--items", is_flag=True,
+              help="With --json: list each case's matched, false-positive and missed items.")
+def eval_cmd(cases: tuple[Path, ...], gold: Path, graph: Path | None, as_json: bool,
+             items: bool) -> None:
     """Score extraction against a gold standard: precision, recall, F1."""
     from kg.eval import run as run_eval
 
-    click.echo(run_eval(gold, list(cases), graph, as_json=as_json))
+    click.echo(run_eval(gold, list(cases), graph, as_json=as_json, items=items))
 
 
 # ---------------------------------------------------------------- draw
