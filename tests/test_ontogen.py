@@ -256,3 +256,50 @@ def test_precise_terms_win_over_the_ambiguous_word(lexicon, text, expected):
 ])
 def test_everyday_words_are_not_read_as_concepts(lexicon, text, word):
     assert word not in [m.text for m in lexicon.match(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("underwent total thyroidectomy", "Thyroidectomy"),
+    ("an en bloc sacrectomy", "Sacrectomy"),
+    ("after two rounds of CPR", "CardiopulmonaryResuscitation"),
+    ("a midline myelotomy", "Myelotomy"),
+    ("lumbopelvic fixation was done", "PelvicFixation"),
+    ("required internal fixation", "SurgicalFixation"),
+    ("ICP monitor placement", "IntracranialPressureMonitorPlacement"),
+    ("treated with radioactive iodine", "RadioactiveIodineTherapy"),
+    ("a radioactive iodine uptake scan", "NuclearMedicineImaging"),
+    ("no otorrhea", "Otorrhea"), ("clear CSF rhinorrhea", "CSFRhinorrhea"),
+    ("without vascular invasion", "VascularInvasion"),
+    ("perineural invasion was seen", "PerineuralInvasion"),
+    ("minimal extrathyroidal extension", "ExtrathyroidalExtension"),
+    ("a psoas fluid collection", "FluidCollection"),
+    ("a catheter was placed in the bladder", "CatheterPlacement"),
+    ("CT performed with a PE/DVT protocol", "CTAngiography"),
+])
+def test_round5_concepts_are_found_by_name(lexicon, text, expected):
+    iris = [m.iri.rsplit("#", 1)[-1] for m in lexicon.match(text)]
+    assert expected in iris, iris
+
+
+def test_a_device_named_alone_is_not_a_catheter_placement(lexicon):
+    assert [m.text for m in lexicon.match("the catheter tip was repositioned")] == []
+
+
+def test_fluid_collection_is_not_an_effusion_and_is_above_abscess_and_hematoma(classes):
+    assert "fluid collection" not in classes["Effusion"].synonyms
+    assert "Effusion" not in ontogen.ancestors("FluidCollection", classes)
+    for cid in ("Abscess", "EpiduralAbscess", "Hematoma", "PostoperativeSeroma"):
+        assert "FluidCollection" in ontogen.ancestors(cid, classes), cid
+    assert "ProcedureComplication" in ontogen.ancestors("PostoperativeSeroma", classes)
+
+
+def test_fixations_sit_under_surgical_fixation(classes):
+    for cid in ("OpenReductionInternalFixation", "PedicleScrewFixation", "Pinning",
+                "PelvicFixation", "ExternalFixation"):
+        assert "SurgicalFixation" in ontogen.ancestors(cid, classes), cid
+
+
+def test_lymphovascular_invasion_is_both_vascular_and_lymphatic(classes):
+    anc = ontogen.ancestors("LymphovascularInvasion", classes)
+    assert {"VascularInvasion", "LymphaticInvasion", "TumorInvasion"} <= anc
+    assert ontogen.branches_of("LymphovascularInvasion", classes) == {"Finding"}
