@@ -85,6 +85,10 @@ def normalise_token(token: str) -> str:
         if keep_ise and "ise" in pattern.pattern:
             continue
         t = pattern.sub(repl, t)
+    if token.isupper() and len(token) > 1:
+        return t  # an all-capital abbreviation keeps its final S: ACLS is not ACL plural
+    if len(token) > 2 and token.endswith("s") and token[:-1].isupper():
+        return t[:-1]  # MRIs, CTs: the plural of an abbreviation
     return singular(t)
 
 

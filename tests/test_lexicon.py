@@ -59,3 +59,11 @@ def test_singular():
     assert [singular(w) for w in ["vertebrae", "processes", "stenosis", "bodies", "status"]] == [
         "vertebra", "process", "stenosis", "body", "status"]
     assert normalise("Diskovertebral  changes") == "discovertebral change"
+
+
+def test_capital_abbreviations_are_not_made_singular():
+    from kg.lexicon import normalise_token
+
+    assert normalise_token("ACLS") == "acls"
+    assert normalise_token("MRIs") == "mri"
+    assert normalise_token("Pedicles") == "pedicle"
