@@ -129,6 +129,7 @@ class DirStore:
         import pyoxigraph as ox
 
         self.target = str(path)
+        self.read_only = read_only
         try:
             if read_only:
                 if not path.is_dir():
@@ -212,11 +213,14 @@ class DirStore:
         return self.store.query(text, **kwargs)
 
     def close(self) -> None:
-        """Flush to disk."""
+        """Flush to disk and, after writing, compact (a 10k-case store: 1.7 GB -> 0.56 GB)."""
+        if self.read_only:
+            return
         try:
             self.store.flush()
-        except (AttributeError, OSError, RuntimeError):  # read-only: nothing to flush
-            pass
+            self.store.optimize()
+        except (OSError, RuntimeError) as exc:
+            log.warning("%s: could not compact the store: %s", self.target, exc)
 
 
 def _with_inputs(entry: IndexEntry, inputs: str) -> IndexEntry:
