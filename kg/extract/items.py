@@ -2,18 +2,26 @@
 
 Mentions of the same procedure class are one procedure (more evidence) unless a
 repeat word ("repeat", "second", "again") says otherwise; a generic mention ("the
-procedure", "the fracture") joins the specific item it refers to.  The same finding
-class seen in another phase of the case (a pre-procedure radiograph vs a
-post-procedure CT) is a separate finding, while the same finding on CT and on MRI of
-one phase, or in the findings and the diagnosis, is one; "with resolution of the sciatic pain"
-joins the earlier sciatica instead of making a new finding.
+procedure", "the fracture") joins the specific item it refers to.  Findings merge by
+time, not by section: the same finding class under two headings that state different
+phases (a pre-procedure radiograph vs a post-procedure CT) is two findings; mentioned
+again in a later section of no stated phase or another ("Treatment & Follow Up" after
+"Findings") it is the same finding unless the time changed in between: a performed
+procedure mentioned after its last evidence (outside the new mention's sentence), or a
+time word ("later", "follow-up", "interval") in the new mention's sentence.  The same
+finding on CT and on MRI of one phase, or in the findings and the diagnosis, is one;
+"with resolution of the sciatic pain" joins the earlier sciatica instead of making a
+new finding.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kg.extract.candidates import Cand
+from kg.extract.document import Doc
+from kg.extract.sections import after_heading
 from kg.extract.timeline import time_rules
 from kg.model import Assertion, Concept, Laterality, Severity, Site, Span
 
@@ -36,6 +44,7 @@ class Item:
     historical: bool = False
     planned: bool = False
     key: str = ""
+    last: int = 0  # end of the latest evidence, for "did time pass since"
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -54,13 +63,36 @@ def _timing(c: Cand) -> str | None:
     return c.section.timing if c.section else None
 
 
-def _compatible_finding(onto, item: Item, c: Cand) -> bool:
+class _Time:
+    """Whether time passed between an item's last evidence and a new mention."""
+
+    def __init__(self, doc: Doc, cands: list[Cand]):
+        self.doc = doc
+        self.performed = sorted(c.span.start for c in cands
+                                if c.is_procedure and not c.ctx.planned)
+
+    def changed(self, item: Item, c: Cand) -> bool:
+        """A performed procedure after ``item.last`` and before ``c``'s sentence, or a
+        time word ("later", "follow-up", "interval") in ``c``'s sentence."""
+        sent = self.doc.sentences[c.head.sentence]
+        k = bisect_left(self.performed, item.last)
+        if k < len(self.performed) and self.performed[k] < sent.start:
+            return True
+        start = after_heading(self.doc.text, sent.start, sent.end)  # not the heading's words
+        return bool(time_rules().after.search(self.doc.text, start, sent.end))
+
+
+def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
     if not _related(onto, item.concept.iri, c.concept.iri):
         return False
     if item.assertion is not c.ctx.assertion or item.historical != c.ctx.historical:
         return False
-    if item.timing != _timing(c):
-        return False  # another phase (pre- vs post-procedure); CT and MRI of one phase agree
+    theirs_t = _timing(c)
+    if item.timing != theirs_t:
+        if item.timing and theirs_t:
+            return False  # two stated phases (pre- vs post-procedure)
+        if time.changed(item, c):
+            return False  # a section of no stated phase: same finding unless time moved on
     if item.laterality and c.laterality and item.laterality is not c.laterality:
         return False
     mine = {s.iri for s in item.sites}
@@ -73,12 +105,13 @@ def _repeat_before(text: str, c: Cand) -> bool:
     return bool(time_rules().repeat.search(window))
 
 
-def merge(cands: list[Cand], onto, text: str, resolution: set[int]) -> list[Item]:
+def merge(cands: list[Cand], onto, doc: Doc, resolution: set[int]) -> list[Item]:
     """Items in text order of first evidence; ``resolution`` = ids of cands after a
     resolution cue (they join an earlier related finding whatever its phase)."""
     items: list[Item] = []
+    time = _Time(doc, cands)
     for c in cands:
-        target = _find_target(items, c, onto, text, id(c) in resolution)
+        target = _find_target(items, c, onto, doc.text, id(c) in resolution, time)
         if target is None:
             target = Item(c.concept, c.is_procedure, c.span.start, assertion=c.ctx.assertion,
                           modality=c.modality, timing=c.section.timing if c.section else None,
@@ -88,7 +121,8 @@ def merge(cands: list[Cand], onto, text: str, resolution: set[int]) -> list[Item
     return sorted(items, key=lambda i: i.first)
 
 
-def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool) -> Item | None:
+def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
+                 time: _Time) -> Item | None:
     if c.is_procedure:
         if _repeat_before(text, c):
             return None
@@ -103,13 +137,15 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool) -
                 return item
         return None
     for item in items:
-        if not item.is_procedure and _compatible_finding(onto, item, c):
+        if not item.is_procedure and _compatible_finding(onto, item, c, time):
             return item
     return None
 
 
 def _absorb(item: Item, c: Cand, onto, resolving: bool) -> None:
     item.cands.append(c)
+    item.last = max(item.last, c.span.end)
+    item.timing = item.timing or _timing(c)
     if onto.is_a(c.concept.iri, item.concept.iri) and c.concept.iri != item.concept.iri:
         item.concept = c.concept  # the more specific class wins
     for s in c.sites:

@@ -53,7 +53,7 @@ def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
     cands = fold_descriptors(cands, onto)
     resolving_heads = _resolving(doc)
     resolving = {id(c) for c in cands if id(c.head) in resolving_heads}
-    items = merge(cands, onto, doc.text, resolving)
+    items = merge(cands, onto, doc, resolving)
     _number(items)
     g = Graph(doc, items, onto)
     build_relations(g, resolving_heads)

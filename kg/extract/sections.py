@@ -62,6 +62,12 @@ def timing_of(phrase: str) -> str | None:
     return None
 
 
+def after_heading(text: str, pos: int, end: int) -> int:
+    """``pos``, or the end of a heading ("Treatment & Follow Up:") that opens text[pos:end]."""
+    m = _rules().heading.match(text, pos, end)
+    return m.end() if m else pos
+
+
 def _describe(name: str, lex, onto) -> tuple[str, str | None, str | None]:
     """(kind, modality IRI, timing) of a heading such as 'CT (post-procedure)'."""
     base = re.sub(r"\(.*?\)", " ", name).strip().lower()

