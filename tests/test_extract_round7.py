@@ -51,3 +51,13 @@ def test_finding_with_a_later_cue_in_a_later_section_is_a_new_finding() -> None:
             "Treatment & Follow Up: Imaging two months later showed a pleural effusion.",
             fields=True)
     assert classes(x).count("PleuralEffusion") == 2
+
+
+def test_short_capital_heading_is_not_a_finding() -> None:
+    x = run("History: chest pain.\nPE: heart sounds normal.")
+    assert "PulmonaryEmbolism" not in classes(x)
+
+
+def test_capital_abbreviation_inside_a_sentence_stays_a_finding() -> None:
+    x = run("CT angiography showed a PE in the right lower lobe.")
+    assert "PulmonaryEmbolism" in classes(x)

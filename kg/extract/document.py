@@ -184,6 +184,21 @@ def glued_prefix() -> re.Pattern[str]:
                                "context.json")
 
 
+@lru_cache(maxsize=1)
+def caps_label() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(word + colon, line before it) of a short capital heading ("PE:"; context.json)."""
+    data = rules.load("context")
+    return (rules.compile_regex(data.get("caps_label", r"(?!)"), "context.json", 0),
+            rules.compile_regex(data.get("caps_label_line", r"(?!)"), "context.json", 0))
+
+
+def is_caps_label(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a short all-capital heading opening its line ("PE: ...")."""
+    word, line = caps_label()
+    return bool(word.match(text[start:end + 1])) and \
+        bool(line.search(text[max(0, start - 8):start]))
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -223,6 +238,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
         if concept.kind in TARGET_KINDS:
             if glued.search(text[max(0, m.start - 8):m.start]):
                 continue  # "anti-inflammatory drug": the prefix turns the word into another
+            if is_caps_label(text, m.start, m.end):
+                continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
         elif concept.kind is Kind.ANATOMY:
