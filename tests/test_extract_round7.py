@@ -61,3 +61,17 @@ def test_short_capital_heading_is_not_a_finding() -> None:
 def test_capital_abbreviation_inside_a_sentence_stays_a_finding() -> None:
     x = run("CT angiography showed a PE in the right lower lobe.")
     assert "PulmonaryEmbolism" in classes(x)
+
+
+def test_topic_template_in_findings_is_textbook_not_findings() -> None:
+    x = run("Findings: Neoplasm Name: Ependymoma\nCell of Origin: Ependymal cells\n"
+            "Common Locations: spinal cord, with syringomyelia\n"
+            "Histology: perivascular pseudorosettes\n"
+            "Case Diagnosis: Ependymoma", fields=True)
+    assert "Syringomyelia" not in classes(x)
+    assert classes(x) == ["Ependymoma"]
+
+
+def test_findings_with_one_labelled_line_are_still_findings() -> None:
+    x = run("Findings: Radiology: there is syringomyelia in the cervical cord.", fields=True)
+    assert "Syringomyelia" in classes(x)

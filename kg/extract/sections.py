@@ -39,6 +39,8 @@ class _Rules:
     kinds: dict[str, str]
     known: frozenset[str]
     timing: tuple[tuple[re.Pattern[str], str], ...]
+    template: re.Pattern[str]  # a topic-template field label opening a line
+    template_min: int
 
 
 @lru_cache(maxsize=1)
@@ -46,12 +48,30 @@ def _rules() -> _Rules:
     data = rules.load("sections")
     timing = tuple((rules.phrase_regex(words, "sections.json"), when)
                    for when, words in data["timing"].items())
+    names = data.get("template_labels", [])
+    labels = rules.trie_alternation(names) if names else "(?!)"
     return _Rules(
         heading=rules.compile_regex(data["heading_pattern"], "sections.json", re.MULTILINE),
         kinds={k.lower(): v for k, v in data["kinds"].items()},
         known=frozenset(h.lower() for h in data["known_headings"]),
         timing=timing,
+        template=rules.compile_regex(r"^[ \t]*(?:" + labels + r")[ \t]*(?:\([^()\n]{0,60}\))?"
+                                     r"[ \t]*:", "sections.json",
+                                     re.MULTILINE | re.IGNORECASE),
+        template_min=int(data.get("template_min", 3)),
     )
+
+
+def is_template(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a topic template: enough lines open with its field
+    labels ("Neoplasm Name:", "Cell of Origin:"; ``template_labels`` in sections.json)."""
+    r = _rules()
+    n = 0
+    for _m in r.template.finditer(text, start, end):
+        n += 1
+        if n >= r.template_min:
+            return True
+    return False
 
 
 def timing_of(phrase: str) -> str | None:
@@ -103,6 +123,8 @@ def find_sections(case: CaseText, lex, onto) -> list[SectionInfo]:
     fields: list[SectionInfo] = []
     for sec in base:
         kind, modality, timing = _describe(sec.name, lex, onto)
+        if kind in (PATIENT, "diagnosis") and is_template(case.text, sec.start, sec.end):
+            kind = "discussion"  # textbook lines, not this patient's findings
         fields.append(SectionInfo(sec.name, sec.start, sec.end, kind, modality, timing))
     starts = {f.start for f in fields}
     inline = [(o, n) for o, n in _inline_headings(case.text, lex, onto)
