@@ -75,3 +75,13 @@ def test_topic_template_in_findings_is_textbook_not_findings() -> None:
 def test_findings_with_one_labelled_line_are_still_findings() -> None:
     x = run("Findings: Radiology: there is syringomyelia in the cervical cord.", fields=True)
     assert "Syringomyelia" in classes(x)
+
+
+def test_coordinated_premodifier_makes_both_findings() -> None:
+    x = run("The patient had cardiac and respiratory arrest.")
+    assert sorted(classes(x)) == ["CardiacArrest", "RespiratoryArrest"]
+
+
+def test_coordinated_word_that_makes_no_term_adds_nothing() -> None:
+    x = run("She reported fever and back pain.")
+    assert sorted(classes(x)) == ["BackPain", "Fever"]

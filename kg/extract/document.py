@@ -199,6 +199,36 @@ def is_caps_label(text: str, start: int, end: int) -> bool:
         bool(line.search(text[max(0, start - 8):start]))
 
 
+@lru_cache(maxsize=1)
+def coordinated_word() -> re.Pattern[str]:
+    """A word and a conjunction ending a window: "cardiac and " (context.json)."""
+    return rules.compile_regex(rules.load("context").get("coordinated", r"(?!)"),
+                               "context.json", 0)
+
+
+def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
+    """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
+    plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
+    taken = Spans([(h.start, h.end) for h in heads])
+    pattern = coordinated_word()
+    out = []
+    for h in heads:
+        phrase = text[h.start:h.end]
+        first, _sp, rest = phrase.partition(" ")
+        if not rest:
+            continue
+        m = pattern.search(text, max(0, h.start - 40), h.start)
+        if m is None or taken.overlaps(m.start("word"), m.end("word")):
+            continue
+        term = m["word"] + " " + rest
+        hit = next((x for x in lex.match(term) if x.start == 0 and x.end == len(term)), None)
+        concept = onto.get(hit.iri) if hit else None
+        if concept is None or concept.kind not in TARGET_KINDS or concept.iri == h.concept.iri:
+            continue
+        out.append(Head(m.start("word"), m.end("word"), concept, h.sentence, rule="coordinated"))
+    return out
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -261,6 +291,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
                                     label_side(concept.label)))
         elif concept.kind is Kind.MODALITY:
             modalities.append((m.start, m.end, m.iri))
+    heads.sort(key=lambda h: h.start)
+    heads.extend(_coordinated_heads(text, heads, lex, onto))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.sort(key=lambda t: t.start)
