@@ -85,3 +85,25 @@ def test_coordinated_premodifier_makes_both_findings() -> None:
 def test_coordinated_word_that_makes_no_term_adds_nothing() -> None:
     x = run("She reported fever and back pain.")
     assert sorted(classes(x)) == ["BackPain", "Fever"]
+
+
+def _assertions(text: str) -> dict[str, Assertion]:
+    return {f.concept.iri.removeprefix(KG): f.assertion for f in run(text).findings}
+
+
+def test_negated_list_after_a_comma_stays_negated() -> None:
+    got = _assertions("There is no fracture, dislocation or subluxation.")
+    assert got == {"Fracture": Assertion.ABSENT, "Dislocation": Assertion.ABSENT,
+                   "Subluxation": Assertion.ABSENT}
+
+
+def test_negation_stops_at_a_comma_opening_a_new_clause() -> None:
+    got = _assertions("No fracture, the pleural effusion is large.")
+    assert got["Fracture"] is Assertion.ABSENT
+    assert got["PleuralEffusion"] is Assertion.PRESENT
+
+
+def test_hedge_stops_at_a_comma_opening_a_new_clause() -> None:
+    got = _assertions("Possible pneumonia, there is a pleural effusion.")
+    assert got["Pneumonia"] is Assertion.POSSIBLE
+    assert got["PleuralEffusion"] is Assertion.PRESENT

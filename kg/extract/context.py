@@ -57,6 +57,7 @@ class Modifier:
 
 @dataclass(frozen=True)
 class _Compiled:
+    comma_clause: re.Pattern[str]  # a comma opening a new clause (forward scope ends)
     triggers: re.Pattern[str]
     meta: dict[str, tuple[str, str]]
     lat_pre: re.Pattern[str]
@@ -95,6 +96,7 @@ def _compiled() -> _Compiled:
         r"(?:" + units + r")(?![\w])",
         "modifiers.json")
     return _Compiled(
+        comma_clause=rules.compile_regex(ctx.get("comma_clause", r"(?!)"), "context.json"),
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
         meta=meta,
         lat_pre=lat_pre,
@@ -123,11 +125,18 @@ def find_triggers(text: str) -> list[Trigger]:
     for m in c.triggers.finditer(text):
         cat, direction = c.meta.get(_key(m.group()), ("PSEUDO", "forward"))
         out.append(Trigger(m.start(), m.end(), cat, direction))
+    breaks = [Trigger(m.start(), m.start() + 1, "COMMA_CLAUSE", "forward")
+              for m in c.comma_clause.finditer(text)]
+    if breaks:
+        out = sorted(out + breaks, key=lambda t: t.start)
     return out
 
 
-def _terminated(triggers: list[Trigger], a: int, b: int) -> bool:
-    return any(t.category == "TERMINATE" and a <= t.start and t.end <= b for t in triggers)
+def _terminated(triggers: list[Trigger], a: int, b: int, forward: bool = False) -> bool:
+    """A terminator between a and b; for a forward trigger also a comma opening a new
+    clause ("no fracture, the disc is herniated")."""
+    cats = ("TERMINATE", "COMMA_CLAUSE") if forward else ("TERMINATE",)
+    return any(t.category in cats and a <= t.start and t.end <= b for t in triggers)
 
 
 def _in_clause(triggers: list[Trigger], clause: tuple[int, int]) -> list[Trigger]:
@@ -143,7 +152,7 @@ def _applies(t: Trigger, start: int, end: int, clause: tuple[int, int],
         return False
     forward = t.direction in ("forward", "bidirectional")
     backward = t.direction in ("backward", "bidirectional")
-    if forward and t.end <= start and not _terminated(triggers, t.end, start):
+    if forward and t.end <= start and not _terminated(triggers, t.end, start, forward=True):
         return True
     return backward and t.start >= end and not _terminated(triggers, end, t.start)
 
@@ -157,7 +166,7 @@ def context_for(start: int, end: int, clause: tuple[int, int],
     historical = planned = family = hypothetical = False
     triggers = _in_clause(triggers, clause)
     for t in triggers:
-        if t.category in ("PSEUDO", "TERMINATE") or not _applies(t, start, end, clause, triggers):
+        if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE") or not _applies(t, start, end, clause, triggers):
             continue
         if t.category in _ASSERTIONS:
             dist = start - t.end if t.end <= start else t.start - end
