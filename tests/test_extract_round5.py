@@ -50,7 +50,7 @@ def _seconds_per_char(text: str, runs: int) -> float:
 def test_time_per_character_stays_flat_for_a_20_times_longer_text():
     run(_UNIT)  # warm the ontology, lexicon and rule caches
     short = _seconds_per_char(_UNIT * 60, runs=3)
-    long = _seconds_per_char(_UNIT * 1200, runs=1)
+    long = _seconds_per_char(_UNIT * 1200, runs=2)  # best of two: the machine is shared
     assert long / short <= 3.0, f"{long / short:.1f}x slower per character"
 
 
