@@ -303,3 +303,41 @@ def test_lymphovascular_invasion_is_both_vascular_and_lymphatic(classes):
     anc = ontogen.ancestors("LymphovascularInvasion", classes)
     assert {"VascularInvasion", "LymphaticInvasion", "TumorInvasion"} <= anc
     assert ontogen.branches_of("LymphovascularInvasion", classes) == {"Finding"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Babinski was positive bilaterally", "BabinskiSign"),
+    ("positive straight leg raising test on the left", "PositiveStraightLegRaise"),
+    ("sustained ankle clonus", "Clonus"), ("a positive Hoffmann sign", "HoffmannSign"),
+    ("saddle anesthesia", "SaddleAnesthesia"), ("weakness of the lower extremities", "LowerLimbWeakness"),
+    ("he was unable to walk", "InabilityToWalk"), ("fecal incontinence", "FecalIncontinence"),
+    ("a 5 mm midline shift", "MidlineShift"), ("uncal herniation", "TranstentorialHerniation"),
+    ("histology showed positive margins", "PositiveSurgicalMargin"),
+    ("the thoracic aorta is tortuous", "VascularTortuosity"),
+    ("posterior vertebral scalloping", "VertebralScalloping"),
+    ("mild expansion of the spinal cord", "SpinalCordExpansion"),
+    ("subchondral sclerosis of the acetabulum", "SubchondralSclerosis"),
+    ("a large volume of pneumocephalus", "Pneumocephalus"),
+])
+def test_round6_concepts_are_found_by_name(lexicon, text, expected):
+    iris = [m.iri.rsplit("#", 1)[-1] for m in lexicon.match(text)]
+    assert expected in iris, iris
+
+
+def test_urinary_retention_is_bladder_dysfunction_not_incontinence(classes):
+    assert "urinary retention" not in classes["UrinaryIncontinence"].synonyms
+    assert "BladderDysfunction" in ontogen.ancestors("UrinaryIncontinence", classes)
+    assert "UrinaryIncontinence" not in ontogen.ancestors("UrinaryRetention", classes)
+
+
+def test_a_verb_or_a_score_is_not_read_as_a_round6_finding(lexicon):
+    iris = [m.iri.rsplit("#", 1)[-1] for m in lexicon.match(
+        "it can be confused with spondylosis; Glasgow Coma Scale of 15; decreased sweating")]
+    assert not {"Confusion", "Coma", "Diaphoresis"} & set(iris), iris
+
+
+def test_mass_effect_subtypes_imply_no_site_of_their_own(classes):
+    """A site-less 'mass effect on the brain' must not be specialised to a midline shift."""
+    for cid in ("MidlineShift", "SulcalEffacement", "CisternalEffacement", "SubfalcineHerniation",
+                "TranstentorialHerniation", "TonsillarHerniation", "ReboundTenderness"):
+        assert not classes[cid].implied_site, cid
