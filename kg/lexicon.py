@@ -56,6 +56,7 @@ _ISE_KEEP = {"wise", "rise", "noise", "raise", "arise", "praise", "ise", "otherw
              "demise", "compromise", "surprise", "franchise", "expertise", "vise", "poise"}
 
 _KEEP_S = ("ss", "us", "is", "ys", "os")
+_PHRASES_KEPT = 50_000
 
 
 def singular(token: str) -> str:
@@ -141,6 +142,7 @@ class Lexicon:
                 _Entry(iri, surface, is_label, _is_abbreviation(surface.strip()))
             )
         self._entries = {k: _rank(v) for k, v in entries.items()}
+        self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
             self._automaton.add_word(f" {key} ", key)
@@ -186,6 +188,16 @@ class Lexicon:
                 out.append(Match(start, end, text[start:end], iris[0], iris[1:]))
                 next_free = 1 - neg_last
         return out
+
+    def match_phrase(self, phrase: str) -> tuple[Match, ...]:
+        """:meth:`match` of a short phrase that recurs across cases (a heading, a keyword,
+        a rule's label), remembered per lexicon (up to ``_PHRASES_KEPT`` phrases)."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            if len(self._phrases) >= _PHRASES_KEPT:
+                self._phrases.clear()
+            found = self._phrases[phrase] = tuple(self.match(phrase))
+        return found
 
     def _resolve(self, key: str, original: str) -> tuple[str, ...]:
         """Class IRIs for a matched key, honouring case-sensitive abbreviations."""

@@ -7,8 +7,9 @@ import re
 from kg.extract import rules
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> list[str]:
-    return [m.group() for m in pattern.finditer(text)]
+def _spans(pattern, text: str) -> list[str]:
+    """The matched pieces of the original text (a PhrasePattern's group() is lower case)."""
+    return [text[m.start():m.end()] for m in pattern.finditer(text)]
 
 
 def test_trie_phrase_regex_prefers_the_longest_phrase():
@@ -39,3 +40,23 @@ def test_trie_equals_plain_alternation_on_a_sample():
         + r")(?![\w/])", re.IGNORECASE)
     text = "Mild to moderate stenosis, moderately severe pain, slightly mild-ish, mildly."
     assert _spans(rules.phrase_regex(phrases, "t"), text) == _spans(plain, text)
+
+
+def test_phrase_pattern_scans_lower_cased_text_with_the_same_offsets():
+    rx = rules.phrase_regex(["no", "no evidence of"], "t")
+    assert isinstance(rx, rules.PhrasePattern)
+    m = rx.search("Seen. NO EVIDENCE OF tear")
+    assert (m.start(), m.end(), m.group()) == (6, 20, "no evidence of")
+
+
+def test_phrase_pattern_folds_case_when_lower_would_not_keep_offsets():
+    # a dotted capital I lowers to two characters; the Kelvin sign is k only when folded
+    rx = rules.phrase_regex(["kink"], "t")
+    text = "\u0130 a \u212aink"
+    assert [(m.start(), m.end()) for m in rx.finditer(text)] == [(4, 8)]
+
+
+def test_letter_classes_are_spelled_out_into_the_trie():
+    rx = rules.phrase_regex(["to stabili[sz]e", "for"], "t")
+    assert isinstance(rx, rules.PhrasePattern)
+    assert _spans(rx, "To stabilize it, to stabilise it") == ["To stabilize", "to stabilise"]

@@ -67,3 +67,10 @@ def test_capital_abbreviations_are_not_made_singular():
     assert normalise_token("ACLS") == "acls"
     assert normalise_token("MRIs") == "mri"
     assert normalise_token("Pedicles") == "pedicle"
+
+
+def test_match_phrase_is_match_remembered():
+    lex = Lexicon([("spinal stenosis", "http://example.org/S", True)])
+    first = lex.match_phrase("Spinal stenosis")
+    assert first == tuple(lex.match("Spinal stenosis")) and len(first) == 1
+    assert lex.match_phrase("Spinal stenosis") is first

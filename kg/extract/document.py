@@ -221,7 +221,7 @@ def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
         if m is None or taken.overlaps(m.start("word"), m.end("word")):
             continue
         term = m["word"] + " " + rest
-        hit = next((x for x in lex.match(term) if x.start == 0 and x.end == len(term)), None)
+        hit = next((x for x in lex.match_phrase(term) if x.start == 0 and x.end == len(term)), None)
         concept = onto.get(hit.iri) if hit else None
         if concept is None or concept.kind not in TARGET_KINDS or concept.iri == h.concept.iri:
             continue
@@ -233,10 +233,20 @@ def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
         return []
+    title, text = case.title.strip(), case.text
+    if not title or "\n" in title:  # not one line: the regex says what it matches
+        return [SectionInfo("Title", m.start(), m.end(), "title")
+                for m in re.finditer(r"^[ \t]*" + re.escape(title) + r"[ \t]*$", text,
+                                     re.MULTILINE)]
     out = []
-    for m in re.finditer(r"^[ \t]*" + re.escape(case.title.strip()) + r"[ \t]*$", case.text,
-                         re.MULTILINE):
-        out.append(SectionInfo("Title", m.start(), m.end(), "title"))
+    at = text.find(title)
+    while at >= 0:  # a line holding the title and blanks (spaces, tabs) only
+        line = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at + len(title))
+        end = len(text) if end < 0 else end
+        if not text[line:at].strip(" \t") and not text[at + len(title):end].strip(" \t"):
+            out.append(SectionInfo("Title", line, end, "title"))
+        at = text.find(title, max(end, at + 1))
     return out
 
 

@@ -190,8 +190,9 @@ def find_levels(text: str) -> list[LevelMention]:
             if m["n2"] is not None and len(codes) == 1 and "-" not in codes[0]:
                 end = m.end("n1")  # the second half was not a level: keep only the first
             found.append(LevelMention(m.start(), end, text[m.start():end], codes))
-    for m in c.words.finditer(text):
-        found.append(LevelMention(m.start(), m.end(), m.group(), c.words_map[m.group().lower()]))
+    for m in c.words.finditer(text):  # over the lower-cased text: keep the original words
+        found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()],
+                                  c.words_map[m.group().lower()]))
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))

@@ -31,7 +31,7 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
 
 def _resolve(label: str, lex, onto):
     """The concept whose label or synonym is exactly ``label``, else None."""
-    for m in lex.match(label):
+    for m in lex.match_phrase(label):
         if m.start == 0 and m.end == len(label):
             return onto.get(m.iri)
     return None

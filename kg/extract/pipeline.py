@@ -67,7 +67,7 @@ def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
         age=case.age if case.age is not None else age,
         sex=case.sex if case.sex is not None else sex,
         differential=tuple(differential),
-        unlinked=tuple(k for k in case.keywords if not lex.match(k)),
+        unlinked=tuple(k for k in case.keywords if not lex.match_phrase(k)),
     )
 
 

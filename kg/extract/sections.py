@@ -93,7 +93,7 @@ def _describe(name: str, lex, onto) -> tuple[str, str | None, str | None]:
     base = re.sub(r"\(.*?\)", " ", name).strip().lower()
     kind = _rules().kinds.get(base, PATIENT)
     modality = None
-    for m in lex.match(name):
+    for m in lex.match_phrase(name):
         concept = onto.get(m.iri)
         if concept is not None and concept.kind is Kind.MODALITY:
             modality = m.iri
