@@ -151,6 +151,9 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
             ctx = replace(ctx, assertion=Assertion.ABSENT, trigger=None)
         if ctx.family or (ctx.hypothetical and h.concept.kind is not Kind.PROCEDURE):
             continue  # not the patient's, or only a risk ("to prevent recurrence")
+        if ctx.assertion is Assertion.ABSENT and h.concept.kind is not Kind.PROCEDURE \
+                and _blanket(doc, h, onto):
+            continue  # "no acute cardiopulmonary disease": rules out nothing one would name
         if h.concept.kind is Kind.PROCEDURE:
             if not _performed_kind(onto, h.concept.iri) or ctx.assertion is Assertion.ABSENT:
                 log.debug("%s: %r is not a performed procedure", doc.case.id,
@@ -163,6 +166,30 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
                 ctx = replace(ctx, planned=True)  # "likely treatment will be ...": not done yet
         cands.extend(_from_head(doc, h, b, ctx, section, onto))
     return cands, differential
+
+
+@dataclass(frozen=True)
+class _Blanket:
+    classes: tuple[str, ...]
+    phrases: object  # a phrase pattern (rules.phrase_regex)
+
+
+@lru_cache(maxsize=1)
+def blanket_rules() -> _Blanket:
+    """Blanket negative classes and phrases (``kg/rules/blanket.json``)."""
+    d = rules.load("blanket")
+    return _Blanket(tuple(KG + c for c in d["classes"]),
+                    rules.phrase_regex(d["phrases"], "blanket.json"))
+
+
+def _blanket(doc: Doc, h: Head, onto) -> bool:
+    """Whether a negated finding mention is a blanket statement: its class is a blanket
+    class, or a blanket phrase ends where it ends and covers it ("recent bony injury")."""
+    br = blanket_rules()
+    if any(onto.is_a(h.concept.iri, c) for c in br.classes):
+        return True
+    return any(m.start() <= h.start and m.end() == h.end
+               for m in br.phrases.finditer(doc.text, max(0, h.start - 40), h.end))
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "procedures": ("not_performed_classes",),
     "normal_statements": ("statements",),
     "descriptors": ("descriptor_classes", "generic_classes", "generic_targets"),
+    "blanket": ("classes", "phrases"),
 }
 
 
