@@ -5,7 +5,9 @@ when their sentence names the finding they describe (``kg/rules/descriptors.json
 
 * imaging signal words ("enhancement", "T2 hyperintense", "low density"): a
   descriptor becomes extra evidence of the nearest other finding of its sentence
-  with the same assertion, and stays a finding only when there is none;
+  with the same assertion and at least its vertebral levels, and stays a finding
+  only when there is none ("hyperintensity at C3 with expansion of the cord" keeps
+  its level);
 * placeholder nouns ("mass", "lesion"): "a 3 cm mass consistent with schwannoma" is
   one finding, the specific one, so the placeholder joins the nearest finding of its
   sentence, same assertion, whose class is a kind of a lesion-like target class.
@@ -55,8 +57,17 @@ def _is_any(onto, iri: str, classes: tuple[str, ...]) -> bool:
     return any(onto.is_a(iri, c) for c in classes)
 
 
+def _levels(c: Cand) -> frozenset[str]:
+    return frozenset(s.level for s in c.sites if s.level)
+
+
 def _nearest(c: Cand, pool: list[Cand]) -> Cand | None:
-    same = [o for o in pool if o.ctx.assertion is c.ctx.assertion]
+    """The nearest mention of ``pool`` with ``c``'s assertion whose vertebral levels
+    include ``c``'s (a signal word at C3 does not fold into a finding stated at no level
+    or at another level: its levels would be lost)."""
+    mine = _levels(c)
+    same = [o for o in pool if o.ctx.assertion is c.ctx.assertion
+            and (not mine or mine <= _levels(o))]
     return min(same, key=lambda o: (abs(o.head.start - c.head.start), o.head.start),
                default=None)
 

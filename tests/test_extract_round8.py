@@ -1,0 +1,25 @@
+"""Extraction round 8, each behaviour on a short text written for the test (shipped
+ontology): signal words keep their levels, general/specific merges, scale names,
+negative margins."""
+
+from __future__ import annotations
+
+from test_extract_round7 import classes, run
+
+
+def levels(x, local: str) -> set[str]:
+    return {s.level for f in x.findings if f.concept.iri.endswith("#" + local)
+            for s in f.sites if s.level}
+
+
+def test_signal_word_with_levels_does_not_fold_into_a_finding_without_levels() -> None:
+    x = run("MRI shows T2 hyperintensity within the cord at C3 and C4 with mild expansion "
+            "of the cord.")
+    assert {s.level for f in x.findings for s in f.sites if s.level} == {"C3", "C4"}
+    assert "SpinalCordExpansion" in classes(x)
+
+
+def test_signal_word_folds_into_a_finding_at_its_level() -> None:
+    x = run("There is a T2 hyperintense compression fracture at L2.")
+    assert classes(x) == ["CompressionFracture"]
+    assert levels(x, "CompressionFracture") == {"L2"}
