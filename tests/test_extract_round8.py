@@ -4,6 +4,8 @@ negative margins."""
 
 from __future__ import annotations
 
+from kg.model import Assertion
+from kg.namespaces import KG
 from test_extract_round7 import classes, run
 
 
@@ -23,3 +25,26 @@ def test_signal_word_folds_into_a_finding_at_its_level() -> None:
     x = run("There is a T2 hyperintense compression fracture at L2.")
     assert classes(x) == ["CompressionFracture"]
     assert levels(x, "CompressionFracture") == {"L2"}
+
+
+def test_scale_name_is_not_a_finding() -> None:
+    assert "Stroke" not in classes(run("On admission his NIH Stroke Scale score was 4."))
+    assert classes(run("On admission he had a stroke.")) == ["Stroke"]
+
+
+def _absent(x) -> list[str]:
+    return [f.concept.iri.removeprefix(KG) for f in x.findings
+            if f.assertion is Assertion.ABSENT]
+
+
+def test_negative_margins_rule_out_a_positive_margin() -> None:
+    assert "PositiveSurgicalMargin" in _absent(run("The tumor was resected with negative margins."))
+
+
+def test_margins_were_clear_rules_out_a_positive_margin() -> None:
+    assert "PositiveSurgicalMargin" in _absent(run("At surgery the margins were clear."))
+
+
+def test_positive_margins_stay_present() -> None:
+    x = run("Positive surgical margins were found.")
+    assert classes(x) == ["PositiveSurgicalMargin"] and _absent(x) == []

@@ -200,6 +200,12 @@ def is_caps_label(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def scale_names():
+    """Names of clinical scales holding a finding word ("Glasgow Coma Scale"; context.json)."""
+    return rules.phrase_regex(rules.load("context").get("scale_names", []), "context.json")
+
+
+@lru_cache(maxsize=1)
 def coordinated_word() -> re.Pattern[str]:
     """A word and a conjunction ending a window: "cardiac and " (context.json)."""
     return rules.compile_regex(rules.load("context").get("coordinated", r"(?!)"),
@@ -271,6 +277,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     glued = glued_prefix()
     level_begins = [a for a, _b in level_spans]
     level_ends = [b for _a, b in level_spans]
+    scales = Spans([(x.start(), x.end()) for x in scale_names().finditer(text)])
     for m in lex.match(text):
         concept = onto.get(m.iri)
         if concept is None:
@@ -280,6 +287,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
                 continue  # "anti-inflammatory drug": the prefix turns the word into another
             if is_caps_label(text, m.start, m.end):
                 continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
+            if scales.overlaps(m.start, m.end):
+                continue  # "Glasgow Coma Scale": a scale's name, not a coma
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
         elif concept.kind is Kind.ANATOMY:
