@@ -48,3 +48,15 @@ def test_margins_were_clear_rules_out_a_positive_margin() -> None:
 def test_positive_margins_stay_present() -> None:
     x = run("Positive surgical margins were found.")
     assert classes(x) == ["PositiveSurgicalMargin"] and _absent(x) == []
+
+
+def test_afebrile_rules_out_fever() -> None:
+    assert _absent(run("On admission the patient was afebrile.")) == ["Fever"]
+
+
+def test_normal_neuromuscular_exam_rules_out_a_neurological_deficit() -> None:
+    assert _absent(run("Normal neuromuscular examination.")) == ["NeurologicalDeficit"]
+
+
+def test_not_dysmorphic_rules_out_dysmorphic_features() -> None:
+    assert _absent(run("On examination the boy was not dysmorphic.")) == ["DysmorphicFeatures"]
