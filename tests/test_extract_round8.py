@@ -60,3 +60,8 @@ def test_normal_neuromuscular_exam_rules_out_a_neurological_deficit() -> None:
 
 def test_not_dysmorphic_rules_out_dysmorphic_features() -> None:
     assert _absent(run("On examination the boy was not dysmorphic.")) == ["DysmorphicFeatures"]
+
+
+def test_side_fronted_after_a_connective_is_the_side_of_the_sentence() -> None:
+    x = run("Also, on the right side, there was sensory loss in the leg.")
+    assert [f.laterality.value if f.laterality else None for f in x.findings] == ["Right"]

@@ -35,8 +35,10 @@ _GAP_WORDS = (
     r"affecting|near|around|behind|below|above|across|beneath|between|the|a|an|both|and|or|"
     r"right|left|bilateral|bilaterally|[\w’'-]+(?:al|ic|ar|or|ior|ed)|level|levels|aspect|"
     r"side|portion|margin|region|segments?|spanning|extending|approximately|about")
-# what may precede a side that opens its sentence: a bullet, or a heading ("Findings:")
-_OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*$")
+# what may precede a side that opens its sentence: a bullet, or a heading ("Findings:"),
+# and a connective ("Also, on the right side, ...")
+_OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:(?:also|additionally|furthermore|"
+                      r"moreover|in\s+addition|however)\W*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
