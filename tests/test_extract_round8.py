@@ -65,3 +65,8 @@ def test_not_dysmorphic_rules_out_dysmorphic_features() -> None:
 def test_side_fronted_after_a_connective_is_the_side_of_the_sentence() -> None:
     x = run("Also, on the right side, there was sensory loss in the leg.")
     assert [f.laterality.value if f.laterality else None for f in x.findings] == ["Right"]
+
+
+def test_active_ruled_out_negates_the_finding_after_it() -> None:
+    x = run("An MRI ruled out a fracture.")
+    assert _absent(x) == ["Fracture"]
