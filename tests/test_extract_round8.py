@@ -70,3 +70,16 @@ def test_side_fronted_after_a_connective_is_the_side_of_the_sentence() -> None:
 def test_active_ruled_out_negates_the_finding_after_it() -> None:
     x = run("An MRI ruled out a fracture.")
     assert _absent(x) == ["Fracture"]
+
+
+def test_dermatome_is_no_vertebral_level() -> None:
+    x = run("There was sensory loss below the T8 dermatome.")
+    assert classes(x) == ["SensoryLoss"] and levels(x, "SensoryLoss") == set()
+
+
+def test_sensory_level_is_no_vertebral_level() -> None:
+    assert levels(run("He had a sensory level at T10."), "SensoryLoss") == set()
+
+
+def test_level_of_a_fracture_is_still_a_level() -> None:
+    assert levels(run("There is a compression fracture at T8."), "CompressionFracture") == {"T8"}
