@@ -83,3 +83,19 @@ def test_sensory_level_is_no_vertebral_level() -> None:
 
 def test_level_of_a_fracture_is_still_a_level() -> None:
     assert levels(run("There is a compression fracture at T8."), "CompressionFracture") == {"T8"}
+
+
+def _sides(x) -> list[tuple[str, str | None]]:
+    return [(f.concept.iri.removeprefix(KG), f.laterality.value if f.laterality else None)
+            for f in x.findings]
+
+
+def test_anatomy_subject_sites_the_finding_after_its_verb() -> None:
+    x = run("The right kidney demonstrates hydronephrosis.")
+    assert _sides(x) == [("Hydronephrosis", "Right")]
+    assert [s.iri.removeprefix(KG) for s in x.findings[0].sites] == ["Kidney"]
+
+
+def test_a_subject_that_is_not_anatomy_gives_no_site() -> None:
+    x = run("The right kidney is normal. The patient has hydronephrosis.")
+    assert _sides(x) == [("Hydronephrosis", None)] and x.findings[0].sites == ()

@@ -47,6 +47,15 @@ class _BindRules:
     both: re.Pattern[str]
     plural: re.Pattern[str]
     fronted_after: re.Pattern[str]
+    subject_after: re.Pattern[str]
+
+
+# what may stand before an anatomy subject in its clause: a heading, "the", a side
+# (these three are used with pattern.match(text, pos, endpos): no "^")
+_SUBJECT_BEFORE = re.compile(r"(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:the\s+)?"
+                             r"(?:(?:right|left|bilateral|both)\s+)?$", re.IGNORECASE)
+# between two anatomy words of one subject ("the body of the L2 vertebra")
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|and)\s+(?:the\s+)?)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -54,12 +63,18 @@ def bind_rules() -> _BindRules:
     """The binding patterns, with their words from ``sites.json`` and ``modifiers.json``."""
     verbs = rules.trie_alternation(rules.load("sites")["site_verbs"])
     mods = rules.load("modifiers")
+    site_data = rules.load("sites")
+    subject_verbs = rules.trie_alternation(site_data["subject_verbs"])
+    subject_gap = rules.trie_alternation(site_data["subject_gap"])
     return _BindRules(
         post_gap=rules.compile_regex(
             r"^[\s,]*(?:(?:" + _GAP_WORDS + "|" + verbs + r")[\s,]+)*$", "sites.json"),
         both=rules.compile_regex(mods["bilateral_before_part"], "modifiers.json"),
         plural=rules.compile_regex(mods["bilateral_part_plural"], "modifiers.json"),
         fronted_after=rules.compile_regex(mods["fronted_side_after"], "modifiers.json"),
+        subject_after=rules.compile_regex(
+            r"\s+(?:" + subject_verbs + r")\s+(?:(?:" + subject_gap + r")\s+){0,3}$",
+            "sites.json"),
     )
 
 
@@ -131,9 +146,32 @@ def bind_all(doc: Doc) -> list[Binding]:
             post.append(t)
             cur = t.end
         out[i].post = post
+    _bind_subject_sites(doc, out)
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
     return out
+
+
+def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
+    """'The right kidney demonstrates hydronephrosis': the anatomy subject of a clause
+    (``subject_verbs`` in sites.json) is the site of the first finding after its verb
+    when that finding names no site of its own."""
+    after = bind_rules().subject_after
+    text = doc.text
+    for i, h in enumerate(doc.heads):
+        b = out[i]
+        if b.pre or b.post or b.coordinated:
+            continue
+        clause = doc.clause_of(h.start)
+        if i and doc.heads[i - 1].end > clause[0]:
+            continue  # another finding before it in its clause
+        toks = [t for t in doc.tokens_in(clause[0], h.start) if t.end <= h.start]
+        if not toks or not after.match(text, toks[-1].end, h.start):
+            continue
+        if not _SUBJECT_BEFORE.match(text, clause[0], toks[0].start):
+            continue
+        if all(_SUBJECT_JOIN.match(text, a.end, c.start) for a, c in zip(toks, toks[1:])):
+            b.post = toks
 
 
 def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
