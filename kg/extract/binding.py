@@ -162,12 +162,15 @@ def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
         b = out[i]
         if b.pre or b.post or b.coordinated:
             continue
+        k = bisect_left(doc.token_starts, h.start) - 1
+        if k < 0 or doc.tokens[k].end > h.start or h.start - doc.tokens[k].end > 60:
+            continue  # no anatomy word right before the verb
         clause = doc.clause_of(h.start)
         if i and doc.heads[i - 1].end > clause[0]:
             continue  # another finding before it in its clause
-        toks = [t for t in doc.tokens_in(clause[0], h.start) if t.end <= h.start]
-        if not toks or not after.match(text, toks[-1].end, h.start):
+        if not after.match(text, doc.tokens[k].end, h.start):
             continue
+        toks = [t for t in doc.tokens_in(clause[0], h.start) if t.end <= h.start]
         if not _SUBJECT_BEFORE.match(text, clause[0], toks[0].start):
             continue
         if all(_SUBJECT_JOIN.match(text, a.end, c.start) for a, c in zip(toks, toks[1:])):
