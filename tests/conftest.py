@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,26 @@ def mini_ontology(mini_ontology_path):
     from kg.ontology import load_ontology
 
     return load_ontology(mini_ontology_path)
+
+
+@lru_cache(maxsize=1)
+def shipped_tools():
+    """The shipped ontology and its lexicon, loaded once for all extraction tests."""
+    from kg.lexicon import Lexicon
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    return onto, Lexicon.from_ontology(onto)
+
+
+def extract_text(text: str, sections=(), keywords=(), fields: bool = False):
+    """Extract a short test text with the shipped ontology; with ``fields`` its
+    'Name: value' lines are read as the reader reads them (sections)."""
+    from kg.extract import extract_case
+    from kg.model import CaseText
+    from kg.readers import parse_text
+
+    onto, lex = shipped_tools()
+    case = parse_text(text, "t") if fields else CaseText(
+        "t", text, "t", sections=tuple(sections), keywords=tuple(keywords))
+    return extract_case(case, onto, lex)

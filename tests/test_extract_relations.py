@@ -1,28 +1,11 @@
 """Extraction end to end on short sentences written for the tests (shipped ontology)."""
 
-from functools import lru_cache
 
 import pytest
+from conftest import extract_text as run
 
-from kg.model import Assertion, CaseText, Laterality, Section, Severity, Sex
+from kg.model import Assertion, Laterality, Section, Severity, Sex
 from kg.namespaces import KG
-
-
-@lru_cache(maxsize=1)
-def _tools():
-    from kg.lexicon import Lexicon
-    from kg.ontology import load_ontology
-
-    onto = load_ontology()
-    return onto, Lexicon.from_ontology(onto)
-
-
-def run(text: str, sections=(), keywords=()):
-    from kg.extract import extract_case
-
-    onto, lex = _tools()
-    return extract_case(CaseText("t", text, "t", sections=tuple(sections),
-                                 keywords=tuple(keywords)), onto, lex)
 
 
 def classes(x) -> list[str]:

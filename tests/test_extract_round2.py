@@ -4,26 +4,10 @@ assertion triggers."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from conftest import extract_text as run
 
-from kg.model import Assertion, CaseText, Section
+from kg.model import Assertion, Section
 from kg.namespaces import KG
-
-
-@lru_cache(maxsize=1)
-def _tools():
-    from kg.lexicon import Lexicon
-    from kg.ontology import load_ontology
-
-    onto = load_ontology()
-    return onto, Lexicon.from_ontology(onto)
-
-
-def run(text: str, sections=()):
-    from kg.extract import extract_case
-
-    onto, lex = _tools()
-    return extract_case(CaseText("t", text, "t", sections=tuple(sections)), onto, lex)
 
 
 def procs(x) -> list[str]:

@@ -4,26 +4,10 @@ ontology): time linear in text length, absent findings, sides, procedures."""
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 
-from kg.model import CaseText
+from conftest import extract_text as run
+
 from kg.namespaces import KG
-
-
-@lru_cache(maxsize=1)
-def _tools():
-    from kg.lexicon import Lexicon
-    from kg.ontology import load_ontology
-
-    onto = load_ontology()
-    return onto, Lexicon.from_ontology(onto)
-
-
-def run(text: str):
-    from kg.extract import extract_case
-
-    onto, lex = _tools()
-    return extract_case(CaseText("t", text, "t"), onto, lex)
 
 
 def findings(x, cls: str):

@@ -4,29 +4,10 @@ coordinated premodifiers, short capital headings, topic templates."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from conftest import extract_text as run
 
-from kg.model import Assertion, CaseText, Section
+from kg.model import Assertion
 from kg.namespaces import KG
-
-
-@lru_cache(maxsize=1)
-def _tools():
-    from kg.lexicon import Lexicon
-    from kg.ontology import load_ontology
-
-    onto = load_ontology()
-    return onto, Lexicon.from_ontology(onto)
-
-
-def run(text: str, fields: bool = False):
-    """Extract ``text``; with ``fields`` its 'Name: ...' lines are reader sections."""
-    from kg.extract import extract_case
-    from kg.readers import parse_text
-
-    onto, lex = _tools()
-    case = parse_text(text, "t") if fields else CaseText("t", text, "t")
-    return extract_case(case, onto, lex)
 
 
 def classes(x) -> list[str]:

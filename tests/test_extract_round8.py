@@ -4,9 +4,10 @@ negative margins."""
 
 from __future__ import annotations
 
+from test_extract_round7 import classes, run
+
 from kg.model import Assertion
 from kg.namespaces import KG
-from test_extract_round7 import classes, run
 
 
 def levels(x, local: str) -> set[str]:
