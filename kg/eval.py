@@ -599,7 +599,8 @@ def run(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None 
 
 def main(gold: str | Path, cases: Sequence[str | Path], graph: str | Path | None = None,
          as_json: bool = False, items: bool = False) -> int:
-    """``kg eval --gold GOLD CASES... [--graph G] [--json [--items]]``: print the report; exit code."""
+    """``kg eval --gold GOLD CASES... [--graph G] [--json [--items]]``: print the report;
+    the exit code."""
     print(run(gold, cases, graph, as_json=as_json, items=items))
     return EXIT_OK
 

@@ -173,7 +173,8 @@ def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
         toks = [t for t in doc.tokens_in(clause[0], h.start) if t.end <= h.start]
         if not _SUBJECT_BEFORE.match(text, clause[0], toks[0].start):
             continue
-        if all(_SUBJECT_JOIN.match(text, a.end, c.start) for a, c in zip(toks, toks[1:])):
+        pairs = zip(toks, toks[1:], strict=False)
+        if all(_SUBJECT_JOIN.match(text, a.end, c.start) for a, c in pairs):
             b.post = toks
 
 

@@ -166,7 +166,8 @@ def context_for(start: int, end: int, clause: tuple[int, int],
     historical = planned = family = hypothetical = False
     triggers = _in_clause(triggers, clause)
     for t in triggers:
-        if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE") or not _applies(t, start, end, clause, triggers):
+        if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE") or \
+                not _applies(t, start, end, clause, triggers):
             continue
         if t.category in _ASSERTIONS:
             dist = start - t.end if t.end <= start else t.start - end
