@@ -1,8 +1,17 @@
-"""Vertebral levels: one pattern per test, on sentences written for the tests."""
+"""Vertebral levels: first the level patterns themselves (find_levels, one pattern per
+test), then how extraction sites a finding at the levels of its text — ranges, pairs and
+coordinated levels, a level fronted in the sentence or opening a line, "located at" lines,
+a level borrowed from the sentence before — and what is not a level (MR sequence names,
+dermatomes, sensory levels). Each on a sentence written for the test (shipped ontology)."""
+
+from __future__ import annotations
 
 import pytest
+from conftest import extract_text as run
+from extract_helpers import classes, findings, levels, levels_of
 
 from kg.extract.levels import find_levels, neighbour, resolve_anaphora
+from kg.namespaces import KG
 
 
 def codes(text: str) -> list[tuple[str, ...]]:
@@ -88,3 +97,88 @@ def test_th_prefix_is_thoracic():
 
     assert [m.codes for m in find_levels("cord oedema from C7 to Th2")] == [("C7", "T1", "T2")]
     assert [m.codes for m in find_levels("Th12 wedge fracture")] == [("T12",)]
+
+
+def test_mr_sequence_name_is_not_a_level_even_when_the_lexicon_knows_it():
+    x = run("Marrow edema of the femoral head on T2.")
+    assert all(not levels(f) for f in x.findings)
+
+
+def test_sequence_names_before_mri_are_not_levels():
+    x = run("T1 and T2 MRI showed marrow edema.")
+    assert all(not levels(f) for f in x.findings)
+
+
+def test_dermatome_is_no_vertebral_level() -> None:
+    x = run("There was sensory loss below the T8 dermatome.")
+    assert classes(x) == ["SensoryLoss"] and levels_of(x, "SensoryLoss") == set()
+
+
+def test_sensory_level_is_no_vertebral_level() -> None:
+    assert levels_of(run("He had a sensory level at T10."), "SensoryLoss") == set()
+
+
+def test_level_of_a_fracture_is_still_a_level() -> None:
+    assert levels_of(run("There is a compression fracture at T8."), "CompressionFracture") == {"T8"}
+
+
+def test_coordinated_levels_make_one_finding_each():
+    x = run("L2, L3 and L4 compression fractures.")
+    assert [f.sites[0].level for f in x.findings] == ["L2", "L3", "L4"]
+
+
+def test_coordinated_levels_after_the_head_give_one_finding_each():
+    fs = findings(run("Metastases at T3 and T9."), "Metastasis")
+    assert sorted(tuple(levels(f)) for f in fs) == [("T3",), ("T9",)]
+
+
+def test_level_pair_without_a_disc_gives_both_vertebrae():
+    (f,) = findings(run("Subluxation at C1-C2."), "Subluxation")
+    assert levels(f) == {"C1", "C2"}
+
+
+def test_range_after_a_participle_sites_the_finding_at_every_level():
+    x = run("A carotid artery dissection extending approximately from C2-C5.")
+    (f,) = findings(x, "CarotidArteryDissection")
+    assert levels(f) == {"C2", "C3", "C4", "C5"}
+
+
+def test_levels_before_consistent_with_go_to_the_diagnosis():
+    x = run("Abnormal marrow signal at T5 and T11 consistent with metastases.")
+    fs = findings(x, "Metastasis")
+    assert sorted(tuple(levels(f)) for f in fs) == [("T11",), ("T5",)]
+
+
+def test_a_fronted_level_sites_the_findings_of_its_sentence():
+    x = run("At the level of T7-T8 there is a disc bulge.")
+    assert {s.level for f in x.findings for s in f.sites} == {"T7-T8"}
+
+
+def test_a_level_not_fronted_stays_with_its_own_head():
+    x = run("After the T7 biopsy she developed a cough.")
+    cough = next(f for f in x.findings if f.concept.iri == KG + "Cough")
+    assert not any(s.level for s in cough.sites)
+
+
+def test_level_label_opening_a_line_sites_the_findings_after_it():
+    x = run("L3-4: Disc bulge with mild spinal stenosis.")
+    (f,) = findings(x, "SpinalStenosis")
+    assert levels(f) == {"L3-L4"}
+
+
+def test_a_located_at_bullet_line_gives_its_levels_to_the_line_before():
+    x = run("Findings:\n- left paraspinal mass\n- measures 2 x 3 cm\n- located at levels L1 - L3\n")
+    (f,) = findings(x, "Mass")
+    assert levels(f) == {"L1", "L2", "L3"}
+
+
+def test_a_located_at_line_after_a_new_finding_is_not_given_back():
+    x = run("Findings:\n- small mass\n- pleural effusion\n- located at T6\n")
+    (f,) = findings(x, "Mass")
+    assert not levels(f)
+
+
+def test_part_without_level_borrows_previous_sentence_level():
+    x = run("Kyphoplasty was performed at L5. Cement leakage into the right pedicle.")
+    (leak,) = [f for f in x.findings if f.concept.iri == KG + "PedicleCementLeakage"]
+    assert leak.sites[0].iri == KG + "L5Pedicle"

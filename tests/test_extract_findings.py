@@ -1,0 +1,71 @@
+"""Which words become findings, on a short text written for each test (shipped ontology):
+a coordinated premodifier makes one finding per term, a hyphen prefix makes another word,
+short capital headings and scale names are no findings, nor is a risk or something to
+prevent; keywords that link to nothing are reported as unlinked, and every evidence span
+slices the text exactly."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import extract_text as run
+from extract_helpers import classes, findings, procedure
+
+
+def test_coordinated_premodifier_makes_both_findings() -> None:
+    x = run("The patient had cardiac and respiratory arrest.")
+    assert sorted(classes(x)) == ["CardiacArrest", "RespiratoryArrest"]
+
+
+def test_coordinated_word_that_makes_no_term_adds_nothing() -> None:
+    x = run("She reported fever and back pain.")
+    assert sorted(classes(x)) == ["BackPain", "Fever"]
+
+
+def test_a_hyphen_prefix_makes_the_word_another_one():
+    x = run("An anti-inflammatory drug was given.")
+    assert findings(x, "Inflammation") == []
+
+
+def test_the_same_word_without_the_prefix_is_still_read():
+    x = run("There are inflammatory changes.")
+    assert len(findings(x, "Inflammation")) == 1
+
+
+def test_short_capital_heading_is_not_a_finding() -> None:
+    x = run("History: chest pain.\nPE: heart sounds normal.")
+    assert "PulmonaryEmbolism" not in classes(x)
+
+
+def test_capital_abbreviation_inside_a_sentence_stays_a_finding() -> None:
+    x = run("CT angiography showed a PE in the right lower lobe.")
+    assert "PulmonaryEmbolism" in classes(x)
+
+
+def test_scale_name_is_not_a_finding() -> None:
+    assert "Stroke" not in classes(run("On admission his NIH Stroke Scale score was 4."))
+    assert classes(run("On admission he had a stroke.")) == ["Stroke"]
+
+
+def test_a_risk_of_a_complication_is_not_a_finding():
+    x = run("The risk of wound infection argued against a laminectomy.")
+    assert findings(x, "SurgicalSiteInfection") == []
+    assert all(p.planned for p in x.procedures)
+
+
+def test_something_to_prevent_is_not_a_finding():
+    x = run("Some advocate radiation therapy to help prevent a recurrence.")
+    assert findings(x, "DiseaseRecurrence") == []
+    assert procedure(x, "RadiationTherapy").planned
+
+
+def test_unlinked_keywords():
+    x = run("Back pain.", keywords=["back pain", "zzz qqq"])
+    assert x.unlinked == ("zzz qqq",)
+
+
+@pytest.mark.parametrize("text", ["Back pain. Spinal stenosis at L4-5 on the left."])
+def test_every_span_slices_the_text(text):
+    x = run(text)
+    for item in (*x.findings, *x.procedures):
+        for span in item.evidence:
+            assert text[span.start:span.end] == span.text

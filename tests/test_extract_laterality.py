@@ -1,0 +1,87 @@
+"""Laterality of a finding on a short text written for each test (shipped ontology): a
+side carried by an anatomy word or lobe abbreviation, a side phrase opening the sentence,
+"both" before paired parts, sides spread over coordinated parts, and the limits of
+binding (a side belonging to a later finding is not taken)."""
+
+from __future__ import annotations
+
+from conftest import extract_text as run
+from extract_helpers import finding, findings
+
+from kg.model import Laterality
+from kg.namespaces import KG
+
+
+def _side(x, cls: str):
+    return [f.laterality.value if f.laterality else None for f in findings(x, cls)]
+
+
+def test_coordinated_sides_make_two_findings():
+    x = run("Cement leakage into the right and left pedicles at L3.")
+    assert [(f.concept.iri, f.laterality) for f in x.findings] == [
+        (KG + "PedicleCementLeakage", Laterality.RIGHT),
+        (KG + "PedicleCementLeakage", Laterality.LEFT)]
+
+
+def test_lobe_abbreviation_gives_its_side():
+    assert finding(run("RUL mass."), "Mass").laterality is Laterality.RIGHT
+
+
+def test_side_inside_the_anatomy_name_passes_to_the_finding():
+    x = run("A small mass in the left lower lobe.")
+    assert finding(x, "Mass").laterality is Laterality.LEFT
+
+
+def test_side_in_a_postmodifying_phrase_with_an_unknown_anatomy_word():
+    x = run("Enhancement in the left side of the brain.")
+    assert finding(x, "Enhancement").laterality is Laterality.LEFT
+
+
+def test_adjective_head_shares_its_side_with_the_noun_head():
+    x = run("Mostly left-sided traumatic subarachnoid hemorrhage.")
+    assert finding(x, "SubarachnoidHemorrhage").laterality is Laterality.LEFT
+
+
+def test_side_of_a_later_finding_is_not_taken():
+    x = run("Pleural effusion with left rib fracture.")
+    assert finding(x, "PleuralEffusion").laterality is None
+
+
+def test_both_before_a_plural_paired_part_makes_the_symptom_bilateral():
+    assert _side(run("She reports pain in both arms."), "Pain") == ["Bilateral"]
+
+
+def test_both_before_an_adjective_is_no_side():
+    x = run("Both hepatic and renal cysts are seen.")
+    assert all(f.laterality is None for f in x.findings)
+
+
+def test_a_side_that_opens_its_sentence_is_the_side_of_its_findings():
+    x = run("On the right, there is a small pleural effusion and a pneumothorax.")
+    assert _side(x, "PleuralEffusion") == ["Right"]
+    assert _side(x, "Pneumothorax") == ["Right"]
+
+
+def test_side_fronted_after_a_connective_is_the_side_of_the_sentence() -> None:
+    x = run("Also, on the right side, there was sensory loss in the leg.")
+    assert [f.laterality.value if f.laterality else None for f in x.findings] == ["Right"]
+
+
+def test_a_side_phrase_after_a_finding_still_binds_backwards_only():
+    x = run("A pneumothorax is present. On the left, there is no effusion.")
+    assert _side(x, "Pneumothorax") == [None]
+
+
+def test_a_verb_of_place_between_finding_and_site_keeps_the_site_and_its_side():
+    x = run("A lucency crosses the left 10th rib.")
+    assert _side(x, "Lucency") == ["Left"]
+
+
+def test_a_side_on_the_first_coordinated_part_is_the_side_of_the_next_parts():
+    x = run("She has progressive left leg and hip pain.")
+    assert sorted(_side(x, "Pain")) == ["Left", "Left"]
+
+
+def test_coordinated_parts_with_their_own_sides_keep_them():
+    x = run("She has left leg and right hip pain.")
+    assert sorted(_side(x, "Pain")) == ["Left", "Right"]

@@ -1,0 +1,39 @@
+"""Anatomical sites of a finding on a short text written for each test (shipped ontology):
+coordinated sites make one finding each, cement escaping into a site is a leak there, and
+an anatomy subject sites the finding named after its verb (a subject that is not anatomy
+gives no site)."""
+
+from __future__ import annotations
+
+from conftest import extract_text as run
+from extract_helpers import classes
+
+from kg.model import Laterality
+from kg.namespaces import KG
+
+
+def _sides(x) -> list[tuple[str, str | None]]:
+    return [(f.concept.iri.removeprefix(KG), f.laterality.value if f.laterality else None)
+            for f in x.findings]
+
+
+def test_coordinated_sites_make_one_finding_each():
+    x = run("Cement leakage into the pedicles and the epidural space at L1.")
+    sites = [s.iri for f in x.findings for s in f.sites]
+    assert sites == [KG + "L1Pedicle", KG + "L1EpiduralSpace"]
+
+
+def test_escape_of_cement_into_a_site_is_a_leak():
+    x = run("Cement placed into the left aspect of L4, with extrusion into the left pedicle.")
+    assert classes(x) == ["PedicleCementLeakage"] and x.findings[0].laterality is Laterality.LEFT
+
+
+def test_anatomy_subject_sites_the_finding_after_its_verb() -> None:
+    x = run("The right kidney demonstrates hydronephrosis.")
+    assert _sides(x) == [("Hydronephrosis", "Right")]
+    assert [s.iri.removeprefix(KG) for s in x.findings[0].sites] == ["Kidney"]
+
+
+def test_a_subject_that_is_not_anatomy_gives_no_site() -> None:
+    x = run("The right kidney is normal. The patient has hydronephrosis.")
+    assert _sides(x) == [("Hydronephrosis", None)] and x.findings[0].sites == ()
