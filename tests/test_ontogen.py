@@ -342,3 +342,49 @@ def test_mass_effect_subtypes_imply_no_site_of_their_own(classes):
     for cid in ("MidlineShift", "SulcalEffacement", "CisternalEffacement", "SubfalcineHerniation",
                 "TranstentorialHerniation", "TonsillarHerniation", "ReboundTenderness"):
         assert not classes[cid].implied_site, cid
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("no right heart enlargement", "RightHeartEnlargement"),
+    ("the IVC is plethoric: IVC distention", "CavalDistension"),
+    ("no hepatic vein distention", "HepaticVeinDistension"),
+    ("without sensation deficits", "SensoryLoss"), ("no strength deficits", "MuscleWeakness"),
+    ("no signs of perineural permeation", "PerineuralInvasion"),
+    ("no hematogenic permeation", "VascularInvasion"),
+    ("an adipose evolution of the vertebral body", "FattyMarrowChange"),
+    ("irregularities of the end-plates of L3", "EndplateIrregularity"),
+    ("he woke with a head ache", "Headache"),
+])
+def test_round7_concepts_are_found_by_name(lexicon, text, expected):
+    iris = [m.iri.rsplit("#", 1)[-1] for m in lexicon.match(text)]
+    assert expected in iris, iris
+
+
+def test_right_heart_enlargement_is_not_cardiomegaly(classes):
+    """One chamber can enlarge under a normal cardiac silhouette (HPO files them apart too)."""
+    assert "Cardiomegaly" not in ontogen.ancestors("RightHeartEnlargement", classes)
+
+
+@pytest.mark.parametrize("cid", [
+    "Dyspnea", "Orthopnea", "Headache", "Pain", "Tenderness", "BackPain", "MuscleWeakness",
+    "SensoryLoss", "BabinskiSign", "Hyporeflexia", "UrinaryRetention", "Fever", "Syncope",
+])
+def test_symptoms_and_signs_sit_under_sign_or_symptom(classes, cid):
+    anc = ontogen.ancestors(cid, classes)
+    assert "SignOrSymptom" in anc and "Finding" in anc
+    assert ontogen.branches_of(cid, classes) == {"Finding"}
+
+
+@pytest.mark.parametrize("cid", [
+    "Myelitis", "TransverseMyelitis", "Cardiomegaly", "CompressionFracture", "DiscHerniation",
+    "Neoplasm", "SignalAbnormality", "CaudaEquinaSyndrome", "Stroke", "ProcedureComplication",
+])
+def test_diagnoses_and_imaging_findings_are_not_signs_or_symptoms(classes, cid):
+    assert "SignOrSymptom" not in ontogen.ancestors(cid, classes)
+
+
+def test_a_sign_keeps_its_other_parent(classes):
+    """The second parent is added, not swapped: Babinski is still an upper motor neuron sign."""
+    assert {"UpperMotorNeuronSign", "NeurologicalAbnormality"} <= ontogen.ancestors(
+        "BabinskiSign", classes)
+    assert {"NeurologicalAbnormality", "SignOrSymptom"} <= set(classes["Hyporeflexia"].parents)
