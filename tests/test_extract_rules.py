@@ -60,3 +60,24 @@ def test_letter_classes_are_spelled_out_into_the_trie():
     rx = rules.phrase_regex(["to stabili[sz]e", "for"], "t")
     assert isinstance(rx, rules.PhrasePattern)
     assert _spans(rx, "To stabilize it, to stabilise it") == ["To stabilize", "to stabilise"]
+
+
+def test_phrase_pattern_gate_skips_a_text_without_any_needle_and_still_finds_matches():
+    rx = rules.phrase_regex(["secondary to", "due to", "caused by"], "t")
+    assert isinstance(rx, rules.PhrasePattern)
+    assert rx.gate.needles == ("caused", "due", "secondary")
+    assert not rx.gate.may_match("Fracture of L1 without leak.")
+    assert list(rx.finditer("Fracture of L1 without leak.")) == []
+    assert _spans(rx, "Pain DUE\nTO fracture.") == ["DUE\nTO"]
+
+
+def test_phrase_pattern_gate_never_skips_a_text_lowering_cannot_fold():
+    rx = rules.phrase_regex(["kyphosis"], "t")
+    text = "\u212aYPHOSIS"  # Kelvin sign: IGNORECASE matches it as k, str.lower() does not
+    assert rx.gate.may_match(text)
+    assert _spans(rx, text) == [text]
+
+
+def test_needles_are_none_when_there_are_too_many_words():
+    words = [f"word{i:02d}x" for i in range(rules.MAX_NEEDLES + 1)]
+    assert rules.needles(words) is None
