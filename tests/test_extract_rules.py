@@ -81,3 +81,13 @@ def test_phrase_pattern_gate_never_skips_a_text_lowering_cannot_fold():
 def test_needles_are_none_when_there_are_too_many_words():
     words = [f"word{i:02d}x" for i in range(rules.MAX_NEEDLES + 1)]
     assert rules.needles(words) is None
+
+
+def test_rule_gates_name_a_word_of_every_match():
+    from kg.extract import document, levels, normal
+
+    _pattern, _labels, gate = normal._compiled()
+    assert gate.may_match("He was neurologically intact.")
+    assert not gate.may_match("Compression fracture of L1.")
+    assert document.site_rules().escape_gate.may_match("cement extrusion into the canal")
+    assert not levels._compiled().ordinal_gate.may_match("Fracture of the L1 body.")

@@ -162,6 +162,7 @@ class _SiteRules:
     adverb_map: dict[str, str]
     material: re.Pattern[str]
     escape: re.Pattern[str]
+    escape_gate: rules.Gate  # words one of which every escape match holds
     leak_class: str
 
 
@@ -173,6 +174,8 @@ def site_rules() -> _SiteRules:
         adverb_map={k.lower(): KG + v for k, v in data["adverbs"].items()},
         material=rules.compile_regex(data["leak"]["material"], "sites.json"),
         escape=rules.compile_regex(data["leak"]["escape"], "sites.json"),
+        escape_gate=rules.Gate(tuple(w.lower() for w in data["leak"]["escape_needs"])
+                               if data["leak"].get("escape_needs") else None),
         leak_class=KG + data["leak"]["leak_class"],
     )
 
@@ -391,7 +394,9 @@ def _leak_heads(doc: Doc, onto) -> list[Head]:
     concept = onto.get(sr.leak_class)
     if concept is None:
         return []
-    out = []
+    out: list[Head] = []
+    if not sr.escape_gate.may_match(doc.text):
+        return out
     starts = [h.start for h in doc.heads]  # the lexicon's heads, sorted
     longest = max((h.end - h.start for h in doc.heads), default=0)
     for m in sr.escape.finditer(doc.text):

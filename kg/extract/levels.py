@@ -61,7 +61,8 @@ class _Compiled:
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
     exclusions: tuple[_Exclusion, ...]
-    anaphora: tuple[tuple[re.Pattern[str], int, str], ...]  # pattern, offset, required word
+    anaphora: tuple[tuple[re.Pattern[str], int, tuple[str, ...]], ...]  # pattern, offset, words
+    ordinal_gate: rules.Gate  # the ordinal pattern needs a region word
     axis_requires: str
     maxima: dict[str, int]
     range_words: frozenset[str]
@@ -100,18 +101,24 @@ def _compiled() -> _Compiled:
         for e in data["exclusions"]
     )
     anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]),
-                      a.get("requires", "").lower()) for a in data["anaphora"])
+                      _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
         token=token, words=words, words_map=words_map,
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
         axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
         axis_requires=data["axis_word"].get("requires", "").lower(),
         ordinal=ordinal, ordinals=ordinals, regions=regions,
+        ordinal_gate=rules.Gate(tuple(sorted(regions))),
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
         exclusions=exclusions, anaphora=anaphora,
         maxima={k: int(v) for k, v in data["max"].items()},
         range_words=frozenset(w.lower() for w in data["range_words"]),
     )
+
+
+def _words(requires: str | list[str]) -> tuple[str, ...]:
+    """A rule's ``requires`` (one word or a list of words) as lower-case words."""
+    return tuple(w.lower() for w in ([requires] if isinstance(requires, str) else requires))
 
 
 def _code(letter: str, number: int, maxima: dict[str, int]) -> str | None:
@@ -196,12 +203,12 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
-    for m in c.ordinal.finditer(text):
+    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) else ():
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))
     for pattern, offset, needs in c.anaphora:
-        if needs not in low:
+        if not all(w in low for w in needs):
             continue
         for m in pattern.finditer(text):
             found.append(LevelMention(m.start(), m.end(), m.group(), (), anaphora=offset))

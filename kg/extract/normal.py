@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
+def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gate]:
     data = rules.load("normal_statements")["statements"]
     for i, st in enumerate(data):
         if not st.get("pattern") or not st.get("absent"):
@@ -26,7 +26,13 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
     body = "|".join(f"(?P<s{i}>{st['pattern']})" for i, st in enumerate(data))
     pattern = rules.compile_regex(r"(?<![\w/-])(?:" + body + r")(?![\w/])",
                                   "normal_statements.json")
-    return pattern, tuple(tuple(st["absent"]) for st in data)
+    needs = [st.get("needs") for st in data]
+    if not all(isinstance(n, list) and n and all(isinstance(w, str) and w == w.lower() and w
+                                                 for w in n) for n in needs if n is not None):
+        raise rules.RuleError("normal_statements.json: needs must be non-empty lists of "
+                              "lower-case words")
+    gate = rules.Gate(None if None in needs else tuple(sorted({w for n in needs for w in n})))
+    return pattern, tuple(tuple(st["absent"]) for st in data), gate
 
 
 def _resolve(label: str, lex, onto):
@@ -39,8 +45,10 @@ def _resolve(label: str, lex, onto):
 
 def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, object]]:
     """(start, end, concept) for every finding a normal statement in ``text`` rules out."""
-    pattern, labels = _compiled()
-    out = []
+    pattern, labels, gate = _compiled()
+    out: list[tuple[int, int, object]] = []
+    if not gate.may_match(text):
+        return out
     for m in pattern.finditer(text):
         i = int(m.lastgroup[1:]) if m.lastgroup else -1
         for label in labels[i] if i >= 0 else ():
