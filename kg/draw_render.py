@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,12 +148,13 @@ def save_figure(fig: Any, out: Path, dpi: float = 100) -> Path:
     if fmt is None:
         raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    from kg.rdfio import temp_beside
+
+    fd, tmp = temp_beside(out, suffix=out.suffix)
     os.close(fd)
     try:
         with matplotlib.rc_context({"svg.hashsalt": "casekg", "svg.fonttype": "path"}):
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

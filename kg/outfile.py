@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 from kg.namespaces import CASE, PREFIXES
-from kg.rdfio import format_for
+from kg.rdfio import format_for, temp_beside
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +36,7 @@ class FileSink:
         self.path = Path(path)
         self.format = format_for(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)
+        fd, tmp = temp_beside(self.path)
         self.tmp = Path(tmp)
         self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         self.triples = 0

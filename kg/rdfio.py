@@ -79,11 +79,29 @@ def write_graph(triples: Iterable[Any], path: str | Path, fmt: str | None = None
     return len(unique)
 
 
+def _new_file_mode() -> int:
+    """The permissions ``open()`` would give a new file here (0o666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_FILE_MODE = _new_file_mode()  # read once: os.umask is process-wide, not thread-safe
+
+
+def temp_beside(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
+    """A temporary file next to ``path`` (same file system, so ``os.replace`` is atomic)
+    with the permissions of a normal new file, not mkstemp's private 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.chmod(tmp, _NEW_FILE_MODE)
+    return fd, tmp
+
+
 def atomic_write(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)

@@ -118,3 +118,18 @@ def test_rdflib_graph_accepted(tmp_path):
     for t in sample():
         g.add(t)
     assert write_graph(g, tmp_path / "g.ttl") == len(g)
+
+
+def test_outputs_get_normal_file_permissions_not_mkstemps_private_ones(tmp_path):
+    import os
+
+    from kg.rdfio import atomic_write, temp_beside
+
+    mask = os.umask(0)
+    os.umask(mask)
+    out = tmp_path / "g.ttl"
+    atomic_write(out, "x")
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+    fd, tmp = temp_beside(tmp_path / "p.png", suffix=".png")
+    os.close(fd)
+    assert os.stat(tmp).st_mode & 0o777 == 0o666 & ~mask
