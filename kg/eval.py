@@ -5,7 +5,9 @@ the graph class's label, a synonym or an ``oboInOwl:hasDbXref`` (lower-cased,
 punctuation folded, whole-word containment either way).  Items are paired one to
 one per case, greedily by best score (gold label = class label or a shared CUI 1.0,
 an exact match through a synonym 0.95, whole-word containment below 0.9), ties
-broken by gold order then graph IRI, so the pairing is deterministic.
+broken by agreement on assertion, laterality and levels (of two "mass" items, the one
+at the gold item's side pairs with it), then by gold order and graph IRI, so the
+pairing is deterministic.
 
 Metrics (micro over all cases, and per case): findings, procedures and
 complication pairs as precision/recall/F1; assertion accuracy over matched findings
@@ -320,19 +322,66 @@ def item_score(gold: GoldItem, item: GraphItem) -> float:
                 for g in gold.names for n in item.names), default=0.0)
 
 
+def agreement(gold: GoldItem, item: GraphItem) -> int:
+    """How many of assertion, laterality and levels a graph item shares with a gold item:
+    the tie-break between graph items the names match equally well, so that of two
+    "mass" items the one at the gold item's side and level is its pair (GUIDELINES.md
+    rule 5: one item per concept per site).  Never decides between unequal names."""
+    same_assertion = (item.assertion or "present") == gold.assertion
+    same_side = gold.laterality is not None and item.laterality == gold.laterality
+    shared_level = bool(_split_levels(gold.levels) & item.levels)
+    return int(same_assertion) + int(same_side) + int(shared_level)
+
+
 def align(gold: Sequence[GoldItem], items: Sequence[GraphItem]) -> dict[int, int]:
-    """One-to-one gold index -> graph index, greedy by best score, deterministic."""
-    pairs = [(-s, gi, items[ii].iri, ii) for gi, g in enumerate(gold)
-             for ii, it in enumerate(items) if (s := item_score(g, it)) > 0]
-    used_g: set[int] = set()
+    """One-to-one gold index -> graph index, greedy by best score, then by
+    :func:`agreement`, then gold order and graph IRI: deterministic.  The agreement
+    tie-break never costs a pair: should it pair fewer items than the plain greedy pass
+    (gold order, graph IRI), the plain pass is kept."""
+    scores = {(gi, ii): s for gi, g in enumerate(gold) for ii, it in enumerate(items)
+              if (s := item_score(g, it)) > 0}
+    plain = _greedy(sorted(scores, key=lambda k: (-scores[k], k[0], items[k[1]].iri)))
+    tied = _greedy(sorted(scores, key=lambda k: (-scores[k], -agreement(gold[k[0]], items[k[1]]),
+                                                 k[0], items[k[1]].iri)))
+    _augment(tied, scores, len(gold))
+    return tied if len(tied) >= len(plain) else plain
+
+
+def _greedy(order: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Take (gold, graph) pairs in ``order`` while both ends are free."""
     used_i: set[int] = set()
     out: dict[int, int] = {}
-    for _, gi, _, ii in sorted(pairs):
-        if gi not in used_g and ii not in used_i:
+    for gi, ii in order:
+        if gi not in out and ii not in used_i:
             out[gi] = ii
-            used_g.add(gi)
             used_i.add(ii)
     return out
+
+
+def _augment(out: dict[int, int], scores: dict[tuple[int, int], float], n_gold: int) -> None:
+    """Pair a gold item the greedy pass left alone when the graph item it matches went to
+    a gold item that can move to another graph item it matches exactly as well (a tie
+    broken the unlucky way); no paired gold item ever gets a worse-scored partner."""
+    owner = {ii: gi for gi, ii in out.items()}
+    options: dict[int, list[int]] = defaultdict(list)
+    for (gi, ii), sc in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        options[gi].append(ii)
+
+    def free(gi: int, seen: set[int], need: float | None) -> bool:
+        for ii in options[gi]:
+            if ii in seen or (need is not None and scores[(gi, ii)] != need):
+                continue
+            seen.add(ii)
+            holder = owner.get(ii)
+            if holder is None or free(holder, seen, scores[(holder, ii)]):
+                owner[ii] = gi
+                out[gi] = ii
+                return True
+        return False
+
+    for gi in range(n_gold):
+        if gi not in out:
+            free(gi, set(), None)
 
 
 # ---------------------------------------------------------------- metrics

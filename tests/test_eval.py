@@ -9,6 +9,7 @@ import pytest
 
 from kg.eval import (
     PRF,
+    align,
     SYNONYM_WEIGHT,
     GoldItem,
     GraphItem,
@@ -128,6 +129,42 @@ def test_exact_beats_containment() -> None:
 def test_no_partial_word_match() -> None:
     assert name_score("stenosis", "restenosis") == 0.0
     assert name_score("osteopenia", "osteopenic") == 0.0
+
+
+def test_equal_names_pair_by_side() -> None:
+    gold = [GoldItem("lung mass", laterality="right"), GoldItem("lung mass", laterality="left")]
+    left = GraphItem("a", names=("mass",), cuis=frozenset(), labels=("mass",), laterality="left")
+    right = GraphItem("b", names=("mass",), cuis=frozenset(), labels=("mass",),
+                      laterality="right")
+    assert align(gold, [left, right]) == {0: 1, 1: 0}
+
+
+def test_equal_names_pair_by_assertion() -> None:
+    gold = [GoldItem("infarction", assertion="present"), GoldItem("infarction", assertion="absent")]
+    absent = GraphItem("a", names=("infarction",), cuis=frozenset(), labels=("infarction",),
+                       assertion="absent")
+    present = GraphItem("b", names=("infarction",), cuis=frozenset(), labels=("infarction",),
+                        assertion="present")
+    assert align(gold, [absent, present]) == {0: 1, 1: 0}
+
+
+def test_agreement_never_decides_between_unequal_names() -> None:
+    gold = [GoldItem("lung mass", laterality="left")]
+    exact = GraphItem("a", names=("lung mass",), cuis=frozenset(), labels=("lung mass",),
+                      laterality="right")
+    sided = GraphItem("b", names=("mass",), cuis=frozenset(), labels=("mass",), laterality="left")
+    assert align(gold, [exact, sided]) == {0: 0}
+
+
+def test_agreement_tie_break_never_costs_a_pair() -> None:
+    # the sided gold item could take the only partner of the first one; it must not
+    gold = [GoldItem("basilar occlusion", synonyms=("occlusion",)),
+            GoldItem("arterial occlusion", synonyms=("occlusion",), laterality="left")]
+    occlusion = GraphItem("a", names=("occlusion",), cuis=frozenset(), labels=("occlusion",),
+                          laterality="left")
+    other = GraphItem("b", names=("arterial",), cuis=frozenset(), labels=("arterial",),
+                      laterality="left")
+    assert len(align(gold, [occlusion, other])) == 2
 
 
 # ---------------------------------------------------------------- arithmetic
