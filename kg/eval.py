@@ -364,7 +364,7 @@ def _augment(out: dict[int, int], scores: dict[tuple[int, int], float], n_gold: 
     broken the unlucky way); no paired gold item ever gets a worse-scored partner."""
     owner = {ii: gi for gi, ii in out.items()}
     options: dict[int, list[int]] = defaultdict(list)
-    for (gi, ii), sc in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+    for gi, ii in sorted(scores, key=lambda k: (-scores[k], k)):
         options[gi].append(ii)
 
     def free(gi: int, seen: set[int], need: float | None) -> bool:

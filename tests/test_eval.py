@@ -9,10 +9,10 @@ import pytest
 
 from kg.eval import (
     PRF,
-    align,
     SYNONYM_WEIGHT,
     GoldItem,
     GraphItem,
+    align,
     evaluate,
     format_report,
     item_score,
