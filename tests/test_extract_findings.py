@@ -10,10 +10,39 @@ import pytest
 from conftest import extract_text as run
 from extract_helpers import classes, findings, procedure
 
+from kg.model import Assertion
+
 
 def test_coordinated_premodifier_makes_both_findings() -> None:
     x = run("The patient had cardiac and respiratory arrest.")
     assert sorted(classes(x)) == ["CardiacArrest", "RespiratoryArrest"]
+
+
+def test_two_word_member_shares_the_last_word_of_the_phrase() -> None:
+    x = run("There was no soft tissue or bone marrow edema.")
+    assert sorted(classes(x)) == ["BoneMarrowEdema", "SoftTissueEdema"]
+    assert {f.assertion for f in x.findings} == {Assertion.ABSENT}
+
+
+def test_anatomy_member_shares_the_finding_word() -> None:
+    x = run("No vena cava and hepatic vein distention.")
+    assert sorted(classes(x)) == ["CavalDistension", "HepaticVeinDistension"]
+
+
+def test_chain_of_members_each_shares_the_finding_word() -> None:
+    x = run("Without signs of hematogenic, lymphatic, or perineural permeation.")
+    assert sorted(classes(x)) == ["LymphaticInvasion", "PerineuralInvasion", "VascularInvasion"]
+
+
+def test_member_after_the_phrase_shares_its_first_words() -> None:
+    x = run("There is no right heart enlargement or failure.")
+    assert sorted(classes(x)) == ["RightHeartEnlargement", "RightHeartFailure"]
+    assert {f.assertion for f in x.findings} == {Assertion.ABSENT}
+
+
+def test_member_after_the_phrase_that_is_its_own_finding_is_read_once() -> None:
+    x = run("There is no disc bulge or stenosis.")
+    assert sorted(classes(x)) == ["DiscBulge", "SpinalStenosis"]
 
 
 def test_coordinated_word_that_makes_no_term_adds_nothing() -> None:

@@ -238,6 +238,16 @@ def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     return out
 
 
+def _coordinated_phrase_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
+    """Members of coordinated phrases ("soft tissue or bone marrow edema"; see
+    ``kg/extract/coordination.py``)."""
+    from kg.extract.coordination import coordinated_phrase_heads
+
+    return coordinated_phrase_heads(
+        text, heads, lex, onto, TARGET_KINDS,
+        lambda a, b, concept, s: Head(a, b, concept, s, rule="coordinated"), Spans)
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -315,6 +325,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
             modalities.append((m.start, m.end, m.iri))
     heads.sort(key=lambda h: h.start)
     heads.extend(_coordinated_heads(text, heads, lex, onto))
+    heads.sort(key=lambda h: h.start)
+    heads.extend(_coordinated_phrase_heads(text, heads, lex, onto))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.sort(key=lambda t: t.start)
