@@ -166,3 +166,23 @@ def test_no_recent_bony_injury_makes_no_absent_item():
 
 def test_an_absent_trauma_history_is_not_blanket():
     assert KG + "Trauma" in absent_iris("There was no history of trauma.")
+
+
+def test_hedge_under_a_negation_rules_the_finding_out() -> None:
+    x = run("No nodes in the mediastinum to suggest metastatic disease to the lymph nodes.")
+    assert assertion_of(x, "LymphNodeMetastasis") is Assertion.ABSENT
+
+
+def test_hedge_without_a_negation_stays_possible() -> None:
+    x = run("Small areas of abnormal signal suggest avascular necrosis.")
+    assert assertion_of(x, "Osteonecrosis") is Assertion.POSSIBLE
+
+
+def test_hedge_after_a_negation_in_another_clause_stays_possible() -> None:
+    x = run("No fracture; the findings suggest a contusion.")
+    assert assertion_of(x, "Contusion") is Assertion.POSSIBLE
+
+
+def test_normal_exam_including_the_neurologic_exam_rules_out_a_deficit() -> None:
+    x = run("Initial exam wnl, including neurologic exam.")
+    assert assertion_of(x, "NeurologicalDeficit") is Assertion.ABSENT

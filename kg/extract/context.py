@@ -182,7 +182,18 @@ def context_for(start: int, end: int, clause: tuple[int, int],
         elif t.category == "HYPOTHETICAL":
             hypothetical = True
     assertion = _ASSERTIONS[best.category] if best else Assertion.PRESENT
+    if best is not None and _negated_hedge(best, start, end, clause, triggers):
+        assertion = Assertion.ABSENT
     return Context(assertion, historical, planned, family, best, hypothetical)
+
+
+def _negated_hedge(best: Trigger, start: int, end: int, clause: tuple[int, int],
+                   triggers: list[Trigger]) -> bool:
+    """'no evidence ... to suggest metastatic disease': a hedge under a negation that
+    also reaches the target rules the target out (the negation comes first)."""
+    return best.category == "POSSIBLE" and best.end <= start and any(
+        t.category == "NEGATED" and t.end <= best.start
+        and _applies(t, start, end, clause, triggers) for t in triggers)
 
 
 # ---------------------------------------------------------------- modifiers
