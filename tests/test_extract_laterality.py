@@ -85,3 +85,34 @@ def test_a_side_on_the_first_coordinated_part_is_the_side_of_the_next_parts():
 def test_coordinated_parts_with_their_own_sides_keep_them():
     x = run("She has left leg and right hip pain.")
     assert sorted(_side(x, "Pain")) == ["Left", "Right"]
+
+
+def test_side_of_a_part_the_finding_lies_over() -> None:
+    x = run("CT shows skin thickening over the right breast.")
+    assert set(_side(x, "Thickening")) == {"Right"}
+
+
+def test_side_after_the_head_is_the_side_of_the_part_before_it() -> None:
+    x = run("Skin thickening over the right breast.")
+    skin = [f for f in findings(x, "Thickening") if KG + "Skin" in {s.iri for s in f.sites}]
+    assert [f.laterality for f in skin] == [Laterality.RIGHT]
+
+
+def test_side_phrase_before_a_noun_is_no_postmodifier() -> None:
+    x = run("Left hip pain radiating to the right buttock.")
+    assert _side(x, "Pain") == ["Left"]
+
+
+def test_side_phrase_ending_the_noun_phrase_is_a_postmodifier() -> None:
+    x = run("Gait disturbance with deviation to the left.")
+    assert _side(x, "GaitDisturbance") == ["Left"]
+
+
+def test_side_of_a_part_the_finding_lies_adjacent_to() -> None:
+    x = run("There is enhancement adjacent to the left lateral ventricle.")
+    assert _side(x, "Enhancement") == ["Left"]
+
+
+def test_side_of_the_part_pain_radiates_from() -> None:
+    x = run("Pain radiates from her left buttock to her knee.")
+    assert "Left" in _side(x, "Pain")

@@ -225,6 +225,7 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
         _share_coordinated_side(b)
+        _share_pre_post_side(b)
     for i in range(len(heads) - 1):
         a, b = heads[i], heads[i + 1]
         if (out[i].lateralities and not out[i + 1].lateralities and a.end <= b.start
@@ -245,6 +246,21 @@ def _share_coordinated_side(b: Binding) -> None:
     if any(m.value != mods[0].value for t in parts for m in b.token_lats.get(t.start, [])):
         return
     for t in parts[1:]:
+        b.token_lats.setdefault(t.start, mods)
+
+
+def _share_pre_post_side(b: Binding) -> None:
+    """'skin thickening over the right breast', 'left renal cyst in the upper pole': a
+    part before the head and a part after it name one place, so the one side stated on
+    either group is the side of the other group's parts that name none."""
+    groups = ([t for t in b.pre if t.part], [t for t in b.post if t.part])
+    if not groups[0] or not groups[1]:
+        return
+    sides = {m.value for t in groups[0] + groups[1] for m in b.token_lats.get(t.start, [])}
+    if len(sides) != 1:
+        return
+    mods = next(b.token_lats[t.start] for t in groups[0] + groups[1] if t.start in b.token_lats)
+    for t in groups[0] + groups[1]:
         b.token_lats.setdefault(t.start, mods)
 
 

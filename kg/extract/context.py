@@ -203,7 +203,7 @@ def find_laterality(text: str) -> list[Modifier]:
     """Laterality words, as premodifiers ("left pedicle") or postmodifiers ("on the left")."""
     c = _compiled()
     post = [Modifier(m.start(), m.end(), _lat_value(m.group(), c), True)
-            for m in c.lat_post.finditer(text)]
+            for m in c.lat_post.finditer(text) if not _NOUN_AFTER.match(text, m.end())]
     post_starts = [p.start for p in post]  # finditer: sorted, not overlapping
 
     def taken(pos: int) -> bool:
@@ -213,6 +213,14 @@ def find_laterality(text: str) -> list[Modifier]:
     pre = [Modifier(m.start(), m.end(), _lat_value(m.group(), c))
            for m in c.lat_pre.finditer(text) if not taken(m.start())]
     return sorted(post + pre, key=lambda x: x.start)
+
+
+# "to the right buttock", "on the left hemithorax": the side premodifies the noun after it,
+# so the phrase is no postmodifier ("deviation to the left", "to the left and ..." are)
+_NOUN_AFTER = re.compile(
+    r"[ \t]+(?!(?:and|or|but|nor|with|without|of|in|at|on|to|as|than|for|by|from|is|was|"
+    r"were|are|be|been|which|that|who|when|while|during|upon|after|before|side|sided|"
+    r"aspect|greater|more|less|only|also|then|there|it|with)\b)[A-Za-z]", re.IGNORECASE)
 
 
 def _lat_value(phrase: str, c: _Compiled) -> str:
