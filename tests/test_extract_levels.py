@@ -182,3 +182,14 @@ def test_part_without_level_borrows_previous_sentence_level():
     x = run("Kyphoplasty was performed at L5. Cement leakage into the right pedicle.")
     (leak,) = [f for f in x.findings if f.concept.iri == KG + "PedicleCementLeakage"]
     assert leak.sites[0].iri == KG + "L5Pedicle"
+
+
+def test_a_part_outside_the_spine_borrows_no_level_from_its_sentence() -> None:
+    x = run("Occlusion of the vertebral artery at C1-2 with infarction of the left "
+            "flocculonodular lobe.")
+    assert levels_of(x, "Infarction") == set()
+
+
+def test_a_spinal_part_still_borrows_the_level_of_its_sentence() -> None:
+    x = run("At L3 the pedicle shows a fracture.")
+    assert levels_of(x, "Fracture") == {"L3"}

@@ -275,6 +275,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
             codes = []  # an implied site borrows a level only if it exists per level
         if is_proc and _sentence_codes(doc, h.sentence) != tuple(codes):
             codes = []  # a procedure takes only its own sentence's single level
+        if parts and not is_proc and not _levelled_parts(onto, parts, codes):
+            codes = []  # "infarction of the left flocculonodular lobe": no vertebral level
     own_lats = _lats(b.lateralities)
     if is_proc:
         part = parts[0].part if parts else None
@@ -309,6 +311,15 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+def _levelled_parts(onto, parts: list, codes: list[str]) -> bool:
+    """Whether a level borrowed from the sentence can be the level of these parts: some
+    part exists per vertebral level or lies in the vertebral column (a brain or chest
+    part beside a cervical level does not take it)."""
+    spine = KG + "VertebralColumn"
+    return any(onto.level_site(c, p.part) or p.part == spine or _part_of(onto, p.part, spine)
+               for p in parts for c in codes)
 
 
 def _site_fits(onto, part: str, site: str) -> bool:
