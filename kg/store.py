@@ -7,10 +7,16 @@ FINDINGS PROCEDURES TRIPLES"``. ``HASH`` covers the case's content and the
 ontology/lexicon/extractor version, ``INPUTS`` the set of input paths of the build
 that wrote it (see :mod:`kg.pipeline` for how they are used).
 
-Consistency (a store directory): a batch is written as one SPARQL update that drops
-the graphs being replaced and their index triples, then one N-Quads load of the new
-graphs together with their index triples; each is a pyoxigraph transaction, so a case
-graph exists exactly when its index triple does, whenever the build stops.
+Loading and consistency (a store directory): the graphs being replaced are dropped
+with their index triples at once (one SPARQL update, a transaction). New graphs are
+gathered into chunks of about :data:`LOAD_QUADS` quads, and each chunk is written by
+pyoxigraph's bulk loader (sorted files ingested straight into the store: about half
+the CPU of transactional loading, no write-ahead log, and bounded memory) in a
+background thread while the next chunk gathers; only after a chunk is loaded are its
+index triples written (a transaction). So an index triple exists only for a graph that
+is completely stored, whenever the build stops; a graph without one (a load cut short)
+is dropped when the store is next opened for writing. :meth:`DirStore.close` loads
+what is still gathered, so an interrupted build keeps every finished case.
 
 An endpoint is spoken to with the SPARQL 1.1 protocols: Graph Store HTTP Protocol
 ``PUT`` to replace a case's graph, Query for reading, Update for deletes and the
@@ -23,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -42,6 +49,7 @@ INDEX_GRAPH = BUILD + "index"
 STATE = BUILD + "state"
 ONTOLOGY_GRAPH = "https://w3id.org/casekg/onto"
 DROP_CHUNK = 500  # graphs dropped per update when pruning
+LOAD_QUADS = 200_000  # quads gathered before one bulk load (~1,100 MedPix-size cases)
 
 
 class StoreError(KGError):
@@ -125,11 +133,16 @@ def _entry(result: Any) -> IndexEntry:
 class DirStore:
     """An embedded, persistent pyoxigraph store in a directory."""
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, load_quads: int = LOAD_QUADS):
         import pyoxigraph as ox
 
         self.target = str(path)
         self.read_only = read_only
+        self.load_quads = max(1, load_quads)
+        self._pending: list[str] = []  # N-Quads text of gathered cases, not yet loaded
+        self._pending_index: list[str] = []  # their index lines
+        self._pending_quads = 0
+        self._loader: _Loader | None = None
         try:
             if read_only:
                 if not path.is_dir():
@@ -141,9 +154,13 @@ class DirStore:
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {str(exc).splitlines()[0]}",
                              hint="is another kg build using it?") from exc
+        if not read_only:
+            self._loader = _Loader(self.store)
+            self._drop_orphans()
 
     def index(self) -> dict[str, IndexEntry]:
         """The build index: case graph IRI -> entry."""
+        self.wait()
         out: dict[str, IndexEntry] = {}
         for row in self.store.query(INDEX_QUERY):
             entry = IndexEntry.parse(row[1].value)
@@ -151,19 +168,46 @@ class DirStore:
                 out[row[0].value] = entry
         return out
 
-    def put_cases(self, results: list[Any], inputs: str, replace: Iterable[str] = ()) -> None:
-        """Store ``results`` (built cases), replacing the graphs named in ``replace``."""
-        import pyoxigraph as ox
+    def _drop_orphans(self) -> None:
+        """Drop graphs that have no index triple: the leftovers of a load cut short."""
+        indexed = set(self.index()) | {INDEX_GRAPH, ONTOLOGY_GRAPH}
+        orphans = sorted(g.value for g in self.store.named_graphs()
+                         if getattr(g, "value", None) not in indexed)
+        if orphans:
+            log.info("%s: dropping %d graph(s) of an interrupted load", self.target,
+                     len(orphans))
+            self.drop(orphans)
 
+    def put_cases(self, results: list[Any], inputs: str, replace: Iterable[str] = ()) -> None:
+        """Store ``results`` (built cases), replacing the graphs named in ``replace``.
+
+        The replaced graphs are dropped now; the new ones are gathered and bulk loaded
+        once :attr:`load_quads` quads are waiting (and by :meth:`close`).
+        """
         replace = list(replace)
         if replace:
+            self.wait()  # a pending or loading chunk may hold an older copy
             self.store.update(_drop_update(replace))
-        data = "".join(nquads(r.graph, r.ntriples)
-                       + _index_line(r.graph, _with_inputs(_entry(r), inputs))
-                       for r in results)
-        if data:
-            self.store.load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS,
-                            lenient=True)
+        for r in results:
+            self._pending.append(nquads(r.graph, r.ntriples))
+            self._pending_index.append(_index_line(r.graph, _with_inputs(_entry(r), inputs)))
+            self._pending_quads += r.triples
+        if self._pending_quads >= self.load_quads:
+            self._submit()
+
+    def _submit(self) -> None:
+        """Hand the gathered cases to the loader thread (waiting for its last chunk)."""
+        if not self._pending_index or self._loader is None:
+            return
+        data, index = "".join(self._pending), "".join(self._pending_index)
+        self._pending, self._pending_index, self._pending_quads = [], [], 0
+        self._loader.submit(data.encode("utf-8"), index.encode("utf-8"))
+
+    def wait(self) -> None:
+        """Load everything gathered so far and wait until it is stored."""
+        self._submit()
+        if self._loader is not None:
+            self._loader.wait()
 
     def retag(self, entries: dict[str, IndexEntry]) -> None:
         """Rewrite the index triples of unchanged graphs (a new inputs set)."""
@@ -171,12 +215,14 @@ class DirStore:
 
         if not entries:
             return
+        self.wait()
         self.store.update(_delete_index(entries))
         data = "".join(_index_line(g, e) for g, e in entries.items())
         self.store.load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
     def drop(self, graphs: list[str]) -> None:
         """Remove case graphs and their index triples."""
+        self.wait()
         for start in range(0, len(graphs), DROP_CHUNK):
             self.store.update(_drop_update(graphs[start:start + DROP_CHUNK]))
 
@@ -186,6 +232,7 @@ class DirStore:
 
         if self._ontology_version() == version:
             return False
+        self.wait()
         self.store.update(_drop_update([ONTOLOGY_GRAPH]))
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
         for path in files:
@@ -209,18 +256,66 @@ class DirStore:
 
     def query(self, text: str, **kwargs: Any) -> Any:
         """A pyoxigraph query over the union of all graphs."""
+        self.wait()
         kwargs["use_default_graph_as_union"] = True
         return self.store.query(text, **kwargs)
 
     def close(self) -> None:
-        """Flush to disk and, after writing, compact (a 10k-case store: 1.7 GB -> 0.56 GB)."""
-        if self.read_only:
+        """Load what is gathered, flush to disk, compact, and release the directory
+        (pyoxigraph closes it when the last reference goes)."""
+        if self.read_only or self._loader is None:
             return
+        try:
+            self.wait()
+        finally:
+            self._loader = None
         try:
             self.store.flush()
             self.store.optimize()
         except (OSError, RuntimeError) as exc:
             log.warning("%s: could not compact the store: %s", self.target, exc)
+        finally:
+            self.store = None
+
+
+class _Loader:
+    """One background thread that bulk loads chunks into a store, one at a time.
+
+    pyoxigraph releases the GIL while loading, so the build gathers the next chunk
+    meanwhile; :meth:`submit` waits for the previous chunk first, so at most two
+    chunks are in memory. An error in the thread is raised by the next call.
+    """
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, data: bytes, index: bytes) -> None:
+        """Start loading ``data`` (N-Quads), then ``index`` (its index lines)."""
+        self.wait()
+        self._thread = threading.Thread(target=self._run, args=(data, index),
+                                        name="kg-store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes, index: bytes) -> None:
+        import pyoxigraph as ox
+
+        try:
+            self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            # the index triples only once their graphs are stored (a transaction)
+            self.store.load(input=index, format=ox.RdfFormat.N_QUADS)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the building thread
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the chunk being loaded; raise its error, if any."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise StoreError(f"loading into the store failed: {error}") from error
 
 
 def _with_inputs(entry: IndexEntry, inputs: str) -> IndexEntry:
