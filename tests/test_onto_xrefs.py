@@ -52,3 +52,112 @@ def test_existing_value_is_not_joined_by_another_in_the_same_system(tool):
     have = ["SNOMEDCT:111111", "FMA:5"]
     proposed = ["SNOMEDCT:222222", "UMLS:C0000001", "FMA:5"]
     assert tool.new_systems_only(have, proposed) == ["UMLS:C0000001", "FMA:5"]
+
+
+# ------------------------------------------------------------------ saved PS3.16 text (dicom_fsh)
+
+FSH_TOOL = TOOL.parent / "dicom_fsh.py"
+# Made-up codes in the two layouts the repository's value sets use.
+FSH_TEXT = """ValueSet    : CID_1
+* ^title = "Widgets"
+* http://snomed.info/sct#1234567 //"Widget"
+* http://snomed.info/srt#W-00001 //"Widget"
+* http://terminology.hl7.org/CodeSystem/umls/sab#C7654321 //"Widget"
+
+// * http://snomed.info/sct#7777777 "Commented widget"
+// * http://terminology.hl7.org/CodeSystem/umls/sab#C0000007 "Commented widget"
+
+* DICOM_DCM_CodeSystem#111111 //"Local widget"
+
+* http://snomed.info/sct#2345678 "Old-style gadget"
+* http://terminology.hl7.org/CodeSystem/umls#C1111111 "Old-style gadget"
+
+* http://snomed.info/sct#3456789 //"Gadget without CUI"
+"""
+
+
+@pytest.fixture(scope="module")
+def fsh():
+    """The PS3.16 FHIR Shorthand parser loaded as a module."""
+    spec = importlib.util.spec_from_file_location("dicom_fsh", FSH_TOOL)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dicom_fsh"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_valueset_parser_pairs_each_cui_with_its_snomed_code(fsh):
+    got = [(c.sct, c.umls, c.meaning) for c in fsh.parse_valueset(FSH_TEXT)]
+    assert got == [("1234567", "C7654321", "Widget"), (None, None, "Local widget"),
+                   ("2345678", "C1111111", "Old-style gadget"),
+                   ("3456789", None, "Gadget without CUI")]
+
+
+def test_rows_are_written_only_for_codes_with_a_cui(fsh, tmp_path):
+    path = tmp_path / "ValueSet-dicom-cid-1-Widgets.fsh"
+    path.write_text(FSH_TEXT)
+    rows = fsh.extract_rows(path, "abc")
+    assert [(r["snomedct"], r["umls"], r["cid"]) for r in rows] == [
+        ("1234567", "C7654321", "CID 1"), ("2345678", "C1111111", "CID 1")]
+    assert rows[0]["source"].endswith("input/fsh/ValueSet-dicom-cid-1-Widgets.fsh @abc")
+
+
+def test_verify_reports_a_cui_that_differs_from_the_saved_text(fsh, tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "ValueSet-dicom-cid-1-Widgets.fsh").write_text(FSH_TEXT)
+    src = "repo input/fsh/ValueSet-dicom-cid-1-Widgets.fsh @abc"
+    extract = tmp_path / "extract.tsv"
+    extract.write_text(HEADER + f"1234567\tC7654321\tWidget\tCID 1\t{src}\n"
+                       f"2345678\tC1111112\tOld-style gadget\tCID 1\t{src}\n")
+    n, problems = fsh.verify(extract, saved)
+    assert n == 2 and len(problems) == 1 and "C1111111" in problems[0]
+
+
+# ------------------------------------------------------------------ invariants of the committed extract
+
+def _extract_rows(tool) -> list[dict[str, str]]:
+    import csv  # noqa: PLC0415
+
+    with tool.DICOM_EXTRACT.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_each_snomed_code_has_one_cui_and_each_cui_one_code(tool):
+    pairs = {(r["snomedct"], r["umls"]) for r in _extract_rows(tool)}
+    assert len({s for s, _ in pairs}) == len(pairs) == len({u for _, u in pairs})
+
+
+# SNOMED CT codes of the extract that pydicom 3.0.2's PS3.16 edition does not list yet (newer
+# concepts, or value sets it lacks); any other code must be there with the same meaning.
+PYDICOM_LACKS = {"1296925008", "1269276008", "265633004", "404035005", "1306316005",
+                 "1287742003"}
+
+
+def test_extract_codes_and_meanings_agree_with_pydicom(tool):
+    pytest.importorskip("pydicom")
+    from pydicom.sr._concepts_dict import concepts  # noqa: PLC0415
+
+    meanings: dict[str, set[str]] = {}
+    for codes in concepts["SCT"].values():
+        for code, (meaning, _cids) in codes.items():
+            meanings.setdefault(code, set()).add(meaning.lower())
+    wrong = [r for r in _extract_rows(tool) if r["cid"].startswith("CID")
+             and r["snomedct"] not in PYDICOM_LACKS
+             and r["meaning"].lower() not in meanings.get(r["snomedct"], set())]
+    assert wrong == []
+
+
+def test_no_class_pairs_an_extract_code_with_another_concepts_cui(tool):
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    cui_of = {r["snomedct"]: r["umls"] for r in _extract_rows(tool)}
+    known_cuis = set(cui_of.values())
+    mixed = []
+    for cid, c in build_classes().items():
+        x = dict(v.split(":", 1) for v in c.xrefs)
+        sct, cui = x.get("SNOMEDCT"), x.get("UMLS")
+        if sct in cui_of and cui in known_cuis and cui_of[sct] != cui:
+            mixed.append(cid)
+    assert mixed == []
