@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
@@ -41,7 +42,25 @@ class AssemblyError(ValueError):
 
 
 def _kg(local: str) -> URIRef:
-    return URIRef(KG + local)
+    return _vocab(KG + local)
+
+
+@lru_cache(maxsize=8192)
+def _vocab(iri: str) -> URIRef:
+    """A vocabulary IRI (class, site, value): made once, then shared (terms are immutable)."""
+    return URIRef(iri)
+
+
+@lru_cache(maxsize=65536)
+def _integer(value: int) -> Literal:
+    """An ``xsd:integer`` literal (offsets, ages, sequence numbers), made once per value."""
+    return Literal(value, datatype=RXSD.integer)
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str) -> Literal:
+    """A plain literal from a small set (section names, rule names), made once."""
+    return Literal(text)
 
 
 RDF_TYPE = URIRef(RDF + "type")
@@ -134,14 +153,14 @@ def _case_node(extraction: CaseExtraction, root: URIRef) -> list[Triple]:
     t += [(root, P["keyword"], Literal(k)) for k in case.keywords]
     age = extraction.age if extraction.age is not None else case.age
     if age is not None:
-        t.append((root, P["patientAge"], Literal(int(age), datatype=RXSD.integer)))
+        t.append((root, P["patientAge"], _integer(int(age))))
     sex = extraction.sex or case.sex
     if sex is not None:
         t.append((root, P["patientSex"], _kg(sex.value)))
     t += [(root, P["hasFinding"], _item_iri(root, f.key)) for f in extraction.findings]
     t += [(root, P["hasProcedure"], _item_iri(root, p.key)) for p in extraction.procedures]
     t += [(root, P["unlinkedPhrase"], Literal(u)) for u in extraction.unlinked]
-    t += [(root, P["differentialDiagnosis"], URIRef(c.iri)) for c in extraction.differential]
+    t += [(root, P["differentialDiagnosis"], _vocab(c.iri)) for c in extraction.differential]
     return t
 
 
@@ -149,10 +168,10 @@ def _finding_node(f: Finding, node: URIRef, root: URIRef, mentions: dict[Span, i
                   ) -> list[Triple]:
     """A finding: its class, assertion (always), sites, qualifiers and evidence."""
     t: list[Triple] = [
-        (node, RDF_TYPE, URIRef(f.concept.iri)),
+        (node, RDF_TYPE, _vocab(f.concept.iri)),
         (node, P["assertion"], _kg(f.assertion.value)),
     ]
-    t += [(node, P["site"], URIRef(site.iri)) for site in f.sites]
+    t += [(node, P["site"], _vocab(site.iri)) for site in f.sites]
     if f.laterality is not None:
         t.append((node, P["laterality"], _kg(f.laterality.value)))
     if f.severity is not None:
@@ -160,7 +179,7 @@ def _finding_node(f: Finding, node: URIRef, root: URIRef, mentions: dict[Span, i
     if f.size:
         t.append((node, P["size"], Literal(f.size)))
     if f.modality:
-        t.append((node, P["observedWith"], URIRef(f.modality)))
+        t.append((node, P["observedWith"], _vocab(f.modality)))
     if f.historical:
         t.append((node, P["historical"], TRUE))
     t += _evidence(node, f.evidence, root, mentions)
@@ -170,10 +189,10 @@ def _finding_node(f: Finding, node: URIRef, root: URIRef, mentions: dict[Span, i
 def _procedure_node(p: Procedure, node: URIRef, root: URIRef, mentions: dict[Span, int]
                     ) -> list[Triple]:
     """A procedure: its class, sequence, sites, laterality, flags and evidence."""
-    t: list[Triple] = [(node, RDF_TYPE, URIRef(p.concept.iri))]
+    t: list[Triple] = [(node, RDF_TYPE, _vocab(p.concept.iri))]
     if p.sequence is not None:
-        t.append((node, P["sequence"], Literal(int(p.sequence), datatype=RXSD.integer)))
-    t += [(node, P["site"], URIRef(site.iri)) for site in p.sites]
+        t.append((node, P["sequence"], _integer(int(p.sequence))))
+    t += [(node, P["site"], _vocab(site.iri)) for site in p.sites]
     if p.laterality is not None:
         t.append((node, P["laterality"], _kg(p.laterality.value)))
     if p.planned:
@@ -216,11 +235,11 @@ def mention_triples(root: URIRef, mentions: dict[Span, int], text: str) -> list[
         t += [(node, RDF_TYPE, cls) for cls in MENTION_TYPES]
         t += [
             (node, OA_EXACT, Literal(span.text)),
-            (node, OA_START, Literal(span.start, datatype=RXSD.integer)),
-            (node, OA_END, Literal(span.end, datatype=RXSD.integer)),
+            (node, OA_START, _integer(span.start)),
+            (node, OA_END, _integer(span.end)),
         ]
         if span.section:
-            t.append((node, P["section"], Literal(span.section)))
+            t.append((node, P["section"], _label(span.section)))
         if span.rule:
-            t.append((node, P["rule"], Literal(span.rule)))
+            t.append((node, P["rule"], _label(span.rule)))
     return t

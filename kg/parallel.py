@@ -101,21 +101,28 @@ def _nt_iri(iri: str) -> str:
         body = iri if _IRI_BAD.search(iri) is None else "".join(
             f"\\u{ord(ch):04X}" if _IRI_BAD.match(ch) else ch for ch in iri)
         text = f"<{body}>"
-        if len(_IRI_CACHE) < 100_000:  # vocabulary IRIs repeat; case IRIs mostly do not
-            _IRI_CACHE[iri] = text
+        if len(_IRI_CACHE) >= 100_000:  # case IRIs repeat only within their case:
+            _IRI_CACHE.clear()  # start again, and the vocabulary comes back at once
+        _IRI_CACHE[iri] = text
     return text
 
 
+def _nt_literal(term: Any) -> str:
+    body = '"' + str(term).translate(_STRING_TABLE) + '"'
+    if term.language:
+        return f"{body}@{term.language}"
+    datatype = term.datatype
+    if datatype and str(datatype) != _XSD_STRING:
+        return f"{body}^^{_nt_iri(str(datatype))}"
+    return body
+
+
 def _nt_term(term: Any) -> str:
+    """Any rdflib term (subclasses and blank nodes too) as N-Triples."""
     from rdflib import BNode, Literal
 
     if isinstance(term, Literal):
-        body = '"' + str(term).translate(_STRING_TABLE) + '"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype and str(term.datatype) != _XSD_STRING:
-            return f"{body}^^{_nt_iri(str(term.datatype))}"
-        return body
+        return _nt_literal(term)
     if isinstance(term, BNode):
         from kg.rdfio import _nt_term as slow
 
@@ -124,8 +131,23 @@ def _nt_term(term: Any) -> str:
 
 
 def fast_ntriples(triples: list[Any]) -> str:
-    """Distinct ``triples`` as sorted N-Triples lines (= :func:`kg.rdfio.to_ntriples`)."""
-    lines = sorted(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
+    """Distinct ``triples`` as sorted N-Triples lines (= :func:`kg.rdfio.to_ntriples`).
+
+    Terms are told apart by their exact class (no ``isinstance`` through rdflib's
+    abstract bases); IRIs come from a cache; anything unusual takes :func:`_nt_term`.
+    """
+    from rdflib import Literal, URIRef
+
+    cache, iri, literal, other = _IRI_CACHE, _nt_iri, _nt_literal, _nt_term
+
+    def term(t: Any) -> str:
+        cls = type(t)
+        if cls is URIRef:
+            text = cache.get(t)
+            return text if text is not None else iri(str(t))
+        return literal(t) if cls is Literal else other(t)
+
+    lines = sorted([f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples])
     return "\n".join(lines) + ("\n" if lines else "")
 
 
