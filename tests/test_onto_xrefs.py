@@ -114,7 +114,7 @@ def test_verify_reports_a_cui_that_differs_from_the_saved_text(fsh, tmp_path):
     assert n == 2 and len(problems) == 1 and "C1111111" in problems[0]
 
 
-# ------------------------------------------------------------------ invariants of the committed extract
+# ------------------------------------------------------------------ committed extract invariants
 
 def _extract_rows(tool) -> list[dict[str, str]]:
     import csv  # noqa: PLC0415

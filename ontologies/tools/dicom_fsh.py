@@ -126,7 +126,8 @@ def verify(extract: Path, saved: Path) -> tuple[int, list[str]]:
             continue
         c = hits[0]
         if c.umls != row["umls"]:
-            problems.append(f"line {n}: SCT {c.sct} has CUI {c.umls} in {name}, extract {row['umls']}")
+            problems.append(f"line {n}: SCT {c.sct} has CUI {c.umls} in {name}, "
+                            f"extract {row['umls']}")
         if c.meaning != row["meaning"]:
             problems.append(f"line {n}: SCT {c.sct} means {c.meaning!r} in {name}, "
                             f"extract {row['meaning']!r}")
