@@ -346,6 +346,8 @@ class Endpoints:
 class EndpointStore:
     """A SPARQL 1.1 server: Graph Store protocol for loading, Query and Update."""
 
+    server_sorts = True  # kg.sparql leaves ORDER BY to the server
+
     def __init__(self, base: str, attempts: int = 4, backoff: float = 0.5,
                  timeout: float = 60.0):
         self.target = base
