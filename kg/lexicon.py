@@ -142,6 +142,11 @@ class Lexicon:
                 _Entry(iri, surface, is_label, _is_abbreviation(surface.strip()))
             )
         self._entries = {k: _rank(v) for k, v in entries.items()}
+        # speed: the answer of _resolve for keys with no case-sensitive entry (most):
+        # it does not depend on the matched text then
+        self._plain: dict[str, tuple[str, ...]] = {
+            k: tuple(dict.fromkeys(e.iri for e in v)) for k, v in self._entries.items()
+            if not any(e.case_sensitive for e in v)}
         self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
@@ -179,11 +184,12 @@ class Lexicon:
         candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
+        plain = self._plain
         for first, neg_last, key in candidates:
             if first < next_free:
                 continue
             start, end = found_words[first].start(), found_words[-neg_last].end()
-            iris = self._resolve(key, text[start:end])
+            iris = plain.get(key) or self._resolve(key, text[start:end])
             if iris:
                 out.append(Match(start, end, text[start:end], iris[0], iris[1:]))
                 next_free = 1 - neg_last

@@ -111,6 +111,7 @@ def _compiled() -> _Compiled:
     )
 
 
+@lru_cache(maxsize=8192)  # speed: the same few phrases recur in every case
 def _key(phrase: str) -> str:
     return re.sub(r"[\s-]+", " ", phrase.strip().lower())
 
@@ -191,7 +192,7 @@ def context_for(start: int, end: int, clause: tuple[int, int],
 def find_laterality(text: str) -> list[Modifier]:
     """Laterality words, as premodifiers ("left pedicle") or postmodifiers ("on the left")."""
     c = _compiled()
-    post = [Modifier(m.start(), m.end(), _lat_value(m.group(), c), True)
+    post = [Modifier(m.start(), m.end(), _lat_value_of(m.group()), True)
             for m in c.lat_post.finditer(text)]
     post_starts = [p.start for p in post]  # finditer: sorted, not overlapping
 
@@ -199,9 +200,15 @@ def find_laterality(text: str) -> list[Modifier]:
         k = bisect_right(post_starts, pos) - 1
         return k >= 0 and post[k].end > pos
 
-    pre = [Modifier(m.start(), m.end(), _lat_value(m.group(), c))
+    pre = [Modifier(m.start(), m.end(), _lat_value_of(m.group()))
            for m in c.lat_pre.finditer(text) if not taken(m.start())]
     return sorted(post + pre, key=lambda x: x.start)
+
+
+@lru_cache(maxsize=4096)
+def _lat_value_of(phrase: str) -> str:
+    """:func:`_lat_value` with the compiled rules, remembered per phrase (speed)."""
+    return _lat_value(phrase, _compiled())
 
 
 def _lat_value(phrase: str, c: _Compiled) -> str:
