@@ -61,6 +61,8 @@ class _Compiled:
     triggers: re.Pattern[str]
     meta: dict[str, tuple[str, str]]
     lat_pre: re.Pattern[str]
+    lat_pre_firsts: frozenset[str] | None  # speed: where lat_pre may match (finditer_at)
+    lat_pre_letters: str
     lat_post: re.Pattern[str]
     lat_map: dict[str, str]
     severity: re.Pattern[str]
@@ -88,11 +90,16 @@ def _compiled() -> _Compiled:
         + (rf"|[{single}](?<![\w/.-][{single}])(?<!\d [{single}])(?=\s+[A-Za-z])(?![\w/])"
            if single else ""),
         "modifiers.json", 0)
+    lat_pre_firsts = rules.first_words(multi) if all(k.isascii() for k in multi) else None
+    if lat_pre_firsts is not None:
+        rules.register_first_words(lat_pre_firsts)
     lat_post = rules.phrase_regex(mods["laterality_postmodifiers"], "modifiers.json")
     sev_map = {_key(k): v for k, v in mods["severity"].items()}
     units = "|".join(re.escape(u) for u in mods["size_units"])
     size = rules.compile_regex(
-        r"(?<![\w.])\d+(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*"
+        # the digit comes before the look-behind (the same matches: it checks the
+        # character before that digit) so the regex engine skips ahead to digits (speed)
+        r"\d(?<![\w.]\d)\d*(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*"
         r"(?:" + units + r")(?![\w])",
         "modifiers.json")
     return _Compiled(
@@ -100,6 +107,8 @@ def _compiled() -> _Compiled:
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
         meta=meta,
         lat_pre=lat_pre,
+        lat_pre_firsts=lat_pre_firsts,
+        lat_pre_letters=single,
         lat_post=lat_post,
         lat_map=lat_map,
         severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
@@ -201,7 +210,8 @@ def find_laterality(text: str) -> list[Modifier]:
         return k >= 0 and post[k].end > pos
 
     pre = [Modifier(m.start(), m.end(), _lat_value_of(m.group()))
-           for m in c.lat_pre.finditer(text) if not taken(m.start())]
+           for m in rules.finditer_at(c.lat_pre, text, c.lat_pre_firsts, c.lat_pre_letters)
+           if not taken(m.start())]
     return sorted(post + pre, key=lambda x: x.start)
 
 
@@ -260,6 +270,9 @@ _NP_BREAK = re.compile(
     r"suggest\w*|measur\w*|extend\w*)\b", re.IGNORECASE)
 
 
+_COORDINATION = re.compile(r"\b(?:and|or)\b|,")  # speed: compiled once, not per call
+
+
 def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
                      allow_coordination: bool = False) -> bool:
     """Whether text[a:b] (between a modifier and its head) stays inside one noun phrase."""
@@ -267,7 +280,7 @@ def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
     if len(_WORD.findall(gap)) > max_words:
         return False
     if allow_coordination:
-        gap = re.sub(r"\b(?:and|or)\b|,", " ", gap)
+        gap = _COORDINATION.sub(" ", gap)
     return not _NP_BREAK.search(gap)
 
 

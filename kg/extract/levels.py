@@ -73,12 +73,20 @@ def _compiled() -> _Compiled:
     data = rules.load("levels")
     src = "levels.json"
     range_words = "|".join(re.escape(w) for w in data["range_words"])
+    # Case-insensitive, with the cases spelled out (S also as the long s, which
+    # re.IGNORECASE folds to it) and the look-behind after the first letter: the pattern
+    # then opens with a character set, so the regex engine skips ahead to those letters
+    # instead of trying every position (speed; the same matches as
+    # "(?<![A-Za-z0-9])(?P<l1>Th|[CTLS])..." under re.IGNORECASE).
+    letter = "[CcTtLlSs\u017f]"
+    alnum = "[A-Za-z0-9\u0130\u0131\u017f\u212a]"  # what [A-Za-z0-9] folds to
     token = rules.compile_regex(
-        r"(?<![A-Za-z0-9])(?P<l1>Th|[CTLS])[- ]?(?P<n1>\d{1,2})"
-        r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?:" + range_words + r")(?=\s))\s*"
-        r"(?:(?P<l2>Th|[CTLS])[- ]?)?(?P<n2>\d{1,2})(?![A-Za-z0-9]))?"
-        r"(?P<glued>(?<=L5)S1)?(?![A-Za-z0-9])",
-        src,
+        r"(?P<l1>" + letter + r"(?<!" + alnum + letter + r")(?:(?<=[Tt])[Hh])?)"
+        r"[- ]?(?P<n1>\d{1,2})"
+        r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?i:" + range_words + r")(?=\s))\s*"
+        r"(?:(?P<l2>[Tt][Hh]|" + letter + r")[- ]?)?(?P<n2>\d{1,2})(?!" + alnum + r"))?"
+        r"(?P<glued>(?<=[Ll]5)[Ss\u017f]1)?(?!" + alnum + r")",
+        src, 0,
     )
     words_map = {k.lower(): tuple(v) for k, v in data["words"].items()}
     words = rules.phrase_regex(list(words_map), src)
