@@ -57,7 +57,7 @@ class Modifier:
 
 @dataclass(frozen=True)
 class _Compiled:
-    comma_clause: re.Pattern[str]  # a comma opening a new clause (forward scope ends)
+    comma_clause: rules.LowerScan  # a comma opening a new clause (forward scope ends)
     triggers: re.Pattern[str]
     meta: dict[str, tuple[str, str]]
     lat_pre: re.Pattern[str]
@@ -103,7 +103,7 @@ def _compiled() -> _Compiled:
         r"(?:" + units + r")(?![\w])",
         "modifiers.json")
     return _Compiled(
-        comma_clause=rules.compile_regex(ctx.get("comma_clause", r"(?!)"), "context.json"),
+        comma_clause=rules.LowerScan(ctx.get("comma_clause", r"(?!)"), "context.json"),
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
         meta=meta,
         lat_pre=lat_pre,

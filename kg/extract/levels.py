@@ -61,7 +61,7 @@ class _Compiled:
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
     exclusions: tuple[_Exclusion, ...]
-    anaphora: tuple[tuple[re.Pattern[str], int, tuple[str, ...]], ...]  # pattern, offset, words
+    anaphora: tuple[tuple[rules.LowerScan, int, tuple[str, ...]], ...]  # pattern, offset, words
     ordinal_gate: rules.Gate  # the ordinal pattern needs a region word
     axis_requires: str
     maxima: dict[str, int]
@@ -108,7 +108,8 @@ def _compiled() -> _Compiled:
         )
         for e in data["exclusions"]
     )
-    anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]),
+    # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
+    anaphora = tuple((rules.LowerScan(a["pattern"], src), int(a["offset"]),
                       _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
         token=token, words=words, words_map=words_map,
@@ -219,7 +220,9 @@ def find_levels(text: str) -> list[LevelMention]:
         if not all(w in low for w in needs):
             continue
         for m in pattern.finditer(text):
-            found.append(LevelMention(m.start(), m.end(), m.group(), (), anaphora=offset))
+            # the original words: a LowerScan's group() may be lower-cased
+            found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (),
+                                      anaphora=offset))
     return _drop_overlaps(found)
 
 

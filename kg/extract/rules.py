@@ -366,6 +366,45 @@ class PhrasePattern:
         return pattern.fullmatch(subject, pos, endpos)
 
 
+class LowerScan:
+    """A case-insensitive regex that scans the lower-cased text case-sensitively when
+    its own text is ASCII and all lower case (speed: Python's regex engine folds case
+    per character and position, and a case-sensitive pattern opening with literals lets
+    it skip ahead).  The same offsets: a lower-case ASCII pattern matches a character
+    case-insensitively exactly when it matches that character lower-cased, for texts
+    :func:`lowered` accepts.  Texts shorter than :data:`INDEX_MIN_CHARS` (lowering a
+    fresh slice costs about what it saves) and other patterns use ``re.IGNORECASE``.
+    Matches found over the lower-cased text give lower-case ``group()``: read the
+    original text by offsets where case matters.
+    """
+
+    __slots__ = ("pattern", "_folded", "_lower")
+
+    def __init__(self, pattern: str, source: str):
+        self.pattern = pattern
+        self._folded = compile_regex(pattern, source)
+        self._lower = compile_regex(pattern, source, 0) \
+            if pattern.isascii() and pattern == pattern.lower() else None
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        if self._lower is None or len(text) < INDEX_MIN_CHARS:
+            return self._folded, text
+        low = lowered(text)
+        return (self._folded, text) if low is None else (self._lower, low)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        return pattern.finditer(subject, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.search(subject, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.match(subject, pos, endpos)
+
+
 _LETTER_CLASS = re.compile(r"\[([a-z]{2,})\]")
 
 
