@@ -7,8 +7,9 @@ Run it once per tree, the tree chosen by ``PYTHONPATH`` (this file imports only
     PYTHONPATH=.         python bench/ab_extract.py time CORPUS --ontology ONTO
     PYTHONPATH=.         python bench/ab_extract.py dump CORPUS... -o extractions.txt
 
-``time`` prints one line ``cases seconds cases/s``: ``read_paths`` + ``extract_case``
-for every case, ontology and lexicon loading excluded (as ``bench.steps`` times the
+``time`` prints one line ``cases seconds cases/s cpu_seconds cases/cpu_s``: ``read_paths``
++ ``extract_case`` for every case (wall clock, and this process's CPU time, which other
+jobs on a shared machine disturb less), ontology and lexicon loading excluded (as ``bench.steps`` times the
 "our extraction, 1 process" row).  ``dump`` writes ``repr`` of every
 :class:`~kg.model.CaseExtraction`, one per line, so two trees' outputs can be compared
 byte for byte with ``cmp``.  Pass the same ``--ontology`` to both trees.
@@ -30,18 +31,18 @@ def _load(ontology: str | None):
     return onto, Lexicon.from_ontology(onto)
 
 
-def time_extract(corpus: str, ontology: str | None) -> tuple[int, float]:
-    """(cases, seconds) of read + extract over ``corpus``."""
+def time_extract(corpus: str, ontology: str | None) -> tuple[int, float, float]:
+    """(cases, wall seconds, CPU seconds) of read + extract over ``corpus``."""
     from kg.extract import extract_case
     from kg.readers import read_paths
 
     onto, lex = _load(ontology)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     cases = 0
     for case in read_paths([corpus]):
         extract_case(case, onto, lex)
         cases += 1
-    return cases, time.perf_counter() - start
+    return cases, time.perf_counter() - start, time.process_time() - cpu
 
 
 def dump(paths: list[str], ontology: str | None, out: str) -> int:
@@ -67,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", default="extractions.txt")
     args = ap.parse_args(argv)
     if args.mode == "time":
-        cases, seconds = time_extract(args.paths[0], args.ontology)
-        print(f"{cases} {seconds:.3f} {cases / seconds:.1f}")
+        cases, seconds, cpu = time_extract(args.paths[0], args.ontology)
+        print(f"{cases} {seconds:.3f} {cases / seconds:.1f} {cpu:.3f} {cases / cpu:.1f}")
     else:
         print(dump(args.paths, args.ontology, args.output), file=sys.stderr)
     return 0

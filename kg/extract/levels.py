@@ -63,6 +63,7 @@ class _Compiled:
     exclusions: tuple[_Exclusion, ...]
     anaphora: tuple[tuple[rules.LowerScan, int, tuple[str, ...]], ...]  # pattern, offset, words
     ordinal_gate: rules.Gate  # the ordinal pattern needs a region word
+    ordinal_word_gate: rules.Gate  # ... and an ordinal word (speed: fewer scans)
     axis_requires: str
     maxima: dict[str, int]
     range_words: frozenset[str]
@@ -118,6 +119,7 @@ def _compiled() -> _Compiled:
         axis_requires=data["axis_word"].get("requires", "").lower(),
         ordinal=ordinal, ordinals=ordinals, regions=regions,
         ordinal_gate=rules.Gate(tuple(sorted(regions))),
+        ordinal_word_gate=rules.Gate(rules.needles(list(ordinals))),
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
         exclusions=exclusions, anaphora=anaphora,
         maxima={k: int(v) for k, v in data["max"].items()},
@@ -212,7 +214,8 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
-    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) else ():
+    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) \
+            and c.ordinal_word_gate.may_match(text) else ():
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))

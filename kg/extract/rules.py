@@ -114,8 +114,10 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
 # matches with an ASCII letter although ``str.lower`` keeps them apart (Kelvin sign,
 # long s, dotless i, dotted capital I): a text holding one is scanned case-folded.
 _FOLD_UNSAFE = ("\u0130", "\u212a", "\u017f", "\u0131")
-_last_lowered: list[str | None] = [None, None]
-_last_short: list[str | None] = [None, None]  # speed: short strings do not evict the case
+# (text, its lowered form): the last long text, and apart from it the last short one (a
+# heading or a window asked about in between does not evict the case's text: speed).
+# Each slot is replaced in one assignment, so threads never see half an update.
+_last: list[tuple[str | None, str | None]] = [(None, None), (None, None)]
 
 
 def lowered(text: str) -> str | None:
@@ -123,13 +125,14 @@ def lowered(text: str) -> str | None:
     ``re.IGNORECASE`` would, else None.  The last answer is kept: the finders of one
     case all scan the same text (a short string asked about in between, a heading or a
     window, is kept apart, so the case's lower-cased text stays the same object)."""
-    last = _last_lowered if len(text) >= INDEX_MIN_CHARS else _last_short
-    if text is last[0]:
-        return last[1]
-    low: str | None = text.lower()
+    slot = 0 if len(text) >= INDEX_MIN_CHARS else 1
+    seen, low = _last[slot]
+    if text is seen:
+        return low
+    low = text.lower()
     if not text.isascii() and any(ch in text for ch in _FOLD_UNSAFE):
         low = None
-    last[0], last[1] = text, low
+    _last[slot] = (text, low)
     return low
 
 
@@ -153,21 +156,21 @@ class Gate:
     text, so a finder can skip its whole-text scan.  The last answer is kept (the
     finders of one case ask about the same text object)."""
 
-    __slots__ = ("needles", "_text", "_answer")
+    __slots__ = ("needles", "_last")
 
     def __init__(self, words: tuple[str, ...] | None):
         self.needles = words
-        self._text: str | None = None
-        self._answer = True
+        self._last: tuple[str | None, bool] = (None, True)  # (text, answer), one assignment
 
     def may_match(self, text: str) -> bool:
         if self.needles is None:
             return True
-        if text is self._text:
-            return self._answer
+        seen, answer = self._last
+        if text is seen:
+            return answer
         low = lowered(text)
         answer = low is None or any(n in low for n in self.needles)
-        self._text, self._answer = text, answer
+        self._last = (text, answer)
         return answer
 
 
@@ -205,32 +208,33 @@ class _WordStarts:
         self.words: set[str] = set()
         self.finder: re.Pattern[str] | None = None
         self.version = 0
-        self._key: tuple[int, int] | None = None  # (id of the text, version)
-        self._low: str | None = None  # kept alive, so its id is not reused meanwhile
-        self._index: dict[str, list[int]] = {}
+        # (lowered text, version, its index), replaced in one assignment
+        self._last: tuple[str | None, int, dict[str, list[int]]] = (None, -1, {})
 
     def register(self, words: frozenset[str]) -> None:
         if not words <= self.words:
-            self.words |= words
+            self.words = self.words | words  # a new set: readers never see it change
             self.finder = None
             self.version += 1
 
     def index(self, low: str) -> dict[str, list[int]]:
         """First word -> its offsets in ``low`` (sorted), for the registered words."""
-        key = (id(low), self.version)
-        if key == self._key and low is self._low:
-            return self._index
-        if self.finder is None:
-            self.finder = re.compile(r"(?<![\w/-])" + trie_alternation(sorted(self.words))
-                                     + r"(?!\w)")
-        index: dict[str, list[int]] = {}
-        for m in self.finder.finditer(low):
+        seen, version, index = self._last
+        if seen is low and version == self.version:
+            return index
+        version = self.version  # read before the finder: a later word forces a rebuild
+        finder = self.finder
+        if finder is None:
+            finder = self.finder = re.compile(
+                r"(?<![\w/-])" + trie_alternation(sorted(self.words)) + r"(?!\w)")
+        index = {}
+        for m in finder.finditer(low):
             at = index.get(m.group())
             if at is None:
                 index[m.group()] = [m.start()]
             else:
                 at.append(m.start())
-        self._key, self._low, self._index = key, low, index
+        self._last = (low, version, index)
         return index
 
 
@@ -282,7 +286,7 @@ class PhrasePattern:
     ``m.group()`` is lower case: read the original text by offsets when case matters.
     """
 
-    __slots__ = ("pattern", "_folded", "_lower", "gate", "firsts", "_cands_of", "_cands")
+    __slots__ = ("pattern", "_folded", "_lower", "gate", "firsts", "_last")
 
     def __init__(self, folded: re.Pattern[str], lower: re.Pattern[str],
                  words: tuple[str, ...] | None = None,
@@ -292,8 +296,8 @@ class PhrasePattern:
         self._lower = lower
         self.gate = Gate(words)  # skips the scan of a text holding none of the words
         self.firsts = firsts  # the phrases' leading words: where a match may start
-        self._cands_of: tuple[str | None, int] = (None, -1)  # (text, version) of _cands
-        self._cands: list[int] = []
+        # (lowered text, index version, candidate offsets), replaced in one assignment
+        self._last: tuple[str | None, int, list[int]] = (None, -1, [])
         if firsts is not None:
             _WORD_STARTS.register(firsts)
 
@@ -305,15 +309,17 @@ class PhrasePattern:
         low = lowered(text)
         if low is None:
             return None
-        if self._cands_of[0] is low and self._cands_of[1] == _WORD_STARTS.version:
-            return low, self._cands
+        seen, version, cands = self._last
+        if seen is low and version == _WORD_STARTS.version:
+            return low, cands
+        version = _WORD_STARTS.version
         index = _WORD_STARTS.index(low)
         if len(self.firsts) < len(index):
             lists = [index[w] for w in self.firsts if w in index]
         else:
             lists = [at for w, at in index.items() if w in self.firsts]
         cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-        self._cands_of, self._cands = (low, _WORD_STARTS.version), cands
+        self._last = (low, version, cands)
         return low, cands
 
     def _indexed(self, low: str, cands: list[int], pos: int, endpos: int,
