@@ -176,7 +176,8 @@ class Lexicon:
             return []
         norm = list(map(normalise_token, map(re.Match.group, found_words)))
         # where each token's leading space sits in " tok1 tok2 ... tokN "
-        lead = list(accumulate(map(len, norm), lambda at, n: at + n + 1, initial=0))
+        # (speed: len + 1 summed by C calls, no Python lambda per token)
+        lead = list(accumulate(map((1).__add__, map(len, norm)), initial=0))
         candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
         for end_char, key in self._automaton.iter(" " + " ".join(norm) + " "):
             first = bisect_left(lead, end_char - len(key) - 1)
