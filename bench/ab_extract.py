@@ -9,8 +9,8 @@ Run it once per tree, the tree chosen by ``PYTHONPATH`` (this file imports only
 
 ``time`` prints one line ``cases seconds cases/s cpu_seconds cases/cpu_s``: ``read_paths``
 + ``extract_case`` for every case (wall clock, and this process's CPU time, which other
-jobs on a shared machine disturb less), ontology and lexicon loading excluded (as ``bench.steps`` times the
-"our extraction, 1 process" row).  ``dump`` writes ``repr`` of every
+jobs on a shared machine disturb less), ontology and lexicon loading excluded (as
+``bench.steps`` times the "our extraction, 1 process" row).  ``dump`` writes ``repr`` of every
 :class:`~kg.model.CaseExtraction`, one per line, so two trees' outputs can be compared
 byte for byte with ``cmp``.  Pass the same ``--ontology`` to both trees.
 """

@@ -11,8 +11,8 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from itertools import chain
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +329,9 @@ class PhrasePattern:
         out: list[re.Match[str]] = []
         free = pos
         match = self._lower.match
-        for at in cands[bisect_left(cands, pos):]:
+        # walk by index from pos (no slice of the tail: a window costs its own length)
+        for i in range(bisect_left(cands, pos), len(cands)):
+            at = cands[i]
             if at >= endpos:
                 break
             if at < free:
