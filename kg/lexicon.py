@@ -142,6 +142,11 @@ class Lexicon:
                 _Entry(iri, surface, is_label, _is_abbreviation(surface.strip()))
             )
         self._entries = {k: _rank(v) for k, v in entries.items()}
+        # speed: the answer of _resolve for keys with no case-sensitive entry (most):
+        # it does not depend on the matched text then
+        self._plain: dict[str, tuple[str, ...]] = {
+            k: tuple(dict.fromkeys(e.iri for e in v)) for k, v in self._entries.items()
+            if not any(e.case_sensitive for e in v)}
         self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
@@ -171,7 +176,8 @@ class Lexicon:
             return []
         norm = list(map(normalise_token, map(re.Match.group, found_words)))
         # where each token's leading space sits in " tok1 tok2 ... tokN "
-        lead = list(accumulate(map(len, norm), lambda at, n: at + n + 1, initial=0))
+        # (speed: len + 1 summed by C calls, no Python lambda per token)
+        lead = list(accumulate(map((1).__add__, map(len, norm)), initial=0))
         candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
         for end_char, key in self._automaton.iter(" " + " ".join(norm) + " "):
             first = bisect_left(lead, end_char - len(key) - 1)
@@ -179,11 +185,12 @@ class Lexicon:
         candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
+        plain = self._plain
         for first, neg_last, key in candidates:
             if first < next_free:
                 continue
             start, end = found_words[first].start(), found_words[-neg_last].end()
-            iris = self._resolve(key, text[start:end])
+            iris = plain.get(key) or self._resolve(key, text[start:end])
             if iris:
                 out.append(Match(start, end, text[start:end], iris[0], iris[1:]))
                 next_free = 1 - neg_last

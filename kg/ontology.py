@@ -148,6 +148,9 @@ class Ontology:
             )
         self._level_index = self._build_level_index()
         self._children = self._build_children()
+        # speed: answers of the pure lookups below, per argument (extraction asks the
+        # same few hundred classes over and over); values are immutable
+        self._memo: dict[tuple, object] = {}
 
     # -- ancestry -------------------------------------------------------------
     def ancestors(self, iri: str) -> frozenset[str]:
@@ -167,7 +170,8 @@ class Ontology:
         return result
 
     def is_a(self, iri: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(iri)
+        anc = self._ancestors.get(iri)  # speed: the cached set without a method call
+        return ancestor in (anc if anc is not None else self.ancestors(iri))
 
     def _kind(self, iri: str) -> Kind:
         anc = self.ancestors(iri)
@@ -181,8 +185,12 @@ class Ontology:
 
     def part_of(self, iri: str) -> tuple[str, ...]:
         """Direct ``kg:partOf`` targets of a class."""
-        raw = self._raw.get(iri)
-        return tuple(sorted(set(raw.part_of))) if raw else ()
+        key = ("part_of", iri)
+        found = self._memo.get(key)
+        if found is None:
+            raw = self._raw.get(iri)
+            found = self._memo[key] = tuple(sorted(set(raw.part_of))) if raw else ()
+        return found
 
     # -- per-level anatomy ----------------------------------------------------
     def _build_level_index(self) -> dict[tuple[frozenset[str], str], str]:
@@ -206,6 +214,15 @@ class Ontology:
         ``("L5", None)`` -> ``kg:L5Vertebra``; ``("L5", kg:Pedicle)`` -> ``kg:L5Pedicle``;
         ``("L4-L5", None)`` -> ``kg:L4L5IntervertebralDisc``.
         """
+        key = ("level_site", level, part)
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            found = self._memo[key] = self._level_site(level, part)
+            return found
+
+    def _level_site(self, level: str, part: str | None) -> str | None:
+        """:meth:`level_site`, uncached."""
         codes = frozenset(level.split("-"))
         if part is None:
             part = KG + ("IntervertebralDisc" if len(codes) > 1 else "Vertebra")
@@ -236,6 +253,15 @@ class Ontology:
 
     def implied_site(self, iri: str) -> str | None:
         """The site a finding class implies, inherited from its ancestors."""
+        key = ("implied_site", iri)
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            found = self._memo[key] = self._implied_site(iri)
+            return found
+
+    def _implied_site(self, iri: str) -> str | None:
+        """:meth:`implied_site`, uncached."""
         concept = self.get(iri)
         if concept and concept.implied_site:
             return concept.implied_site
@@ -250,6 +276,14 @@ class Ontology:
 
         ``(kg:CementLeakage, kg:L5Pedicle)`` -> ``kg:PedicleCementLeakage``.
         """
+        key = ("specialise", finding, site)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._specialise(finding, site)
+        return found  # type: ignore[return-value]
+
+    def _specialise(self, finding: str, site: str) -> str:
+        """:meth:`specialise`, uncached."""
         site_anc = self.ancestors(site)
         best, best_depth = finding, -1
         for cand in self.descendants(finding):
@@ -263,6 +297,14 @@ class Ontology:
 
     def treatment_for(self, procedure: str) -> tuple[str, ...]:
         """Finding classes a procedure class is done to treat (``kg:treatmentFor``, inherited)."""
+        key = ("treatment_for", procedure)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._treatment_for(procedure)
+        return found  # type: ignore[return-value]
+
+    def _treatment_for(self, procedure: str) -> tuple[str, ...]:
+        """:meth:`treatment_for`, uncached."""
         out: set[str] = set()
         for anc in self.ancestors(procedure):
             raw = self._raw.get(anc)

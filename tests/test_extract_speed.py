@@ -25,3 +25,118 @@ def test_title_lines_are_the_lines_the_regex_finds(text):
     case = CaseText("t", text, "t", title=" Disc herniation ")
     assert [(s.start, s.end) for s in _title_sections(case)] == _by_regex(text, "Disc herniation")
     assert all(s.kind == "title" for s in _title_sections(case))
+
+
+# ---- phrase patterns tried only where a phrase's first word stands (kg.extract.rules)
+
+_PHRASES = ["no evidence of", "not", "s/p", "status post", "rule out", "history of"]
+# long enough to be indexed (rules.INDEX_MIN_CHARS), with look-alikes: a phrase word inside
+# a longer word, after "/" or "-", before "/", in capitals, across a line break
+_LONG = ("Nothing: no evidence of fracture. NOT seen; knot not/yes, non-not, s/p fusion, "
+         "S/P repair and status\npost surgery.  History  of falls; prehistory of none. "
+         "Rule out infection, ruled out; rule-out; x-no evidence of nothing; " * 4)
+
+
+def _plain(pattern, text, pos=0, endpos=None):
+    """What the pattern's lower-case regex finds by scanning the whole (lowered) text."""
+    end = len(text) if endpos is None else endpos
+    return [(m.start(), m.end()) for m in pattern._lower.finditer(text.lower(), pos, end)]
+
+
+def test_indexed_phrase_pattern_finds_what_a_whole_text_scan_finds():
+    from kg.extract import rules
+
+    pattern = rules.phrase_regex(_PHRASES, "test")
+    assert len(_LONG) >= rules.INDEX_MIN_CHARS and pattern.firsts is not None
+    found = [(m.start(), m.end()) for m in pattern.finditer(_LONG)]
+    assert found == _plain(pattern, _LONG) and len(found) > 10
+
+
+def test_indexed_phrase_pattern_honours_pos_and_endpos():
+    from kg.extract import rules
+
+    pattern = rules.phrase_regex(_PHRASES, "test")
+    for pos, end in [(0, 40), (13, 200), (70, 71), (100, len(_LONG)), (250, 120)]:
+        assert [(m.start(), m.end()) for m in pattern.finditer(_LONG, pos, end)] == \
+            _plain(pattern, _LONG, pos, end)
+        m = pattern.search(_LONG, pos, end)
+        first = _plain(pattern, _LONG, pos, end)[:1]
+        assert ([(m.start(), m.end())] if m else []) == first
+
+
+def test_phrase_not_opening_with_a_word_character_is_not_indexed():
+    from kg.extract import rules
+
+    assert rules.first_words(["(see", "no"]) is None
+    assert rules.first_words(["s/p", "no evidence"]) == frozenset({"s", "no"})
+
+
+def test_finditer_at_equals_finditer_for_words_and_capital_letters():
+    from kg.extract import rules
+
+    pattern = re.compile(r"(?i:(?<![\w/-])(?:left|right)(?![\w/]))|[LR](?<![\w/.-][LR])"
+                         r"(?=\s+[A-Za-z])(?![\w/])")
+    firsts = frozenset({"left", "right"})
+    rules.register_first_words(firsts)
+    text = ("R knee, left hip, LEFT arm, Right-sided, bright light, 4 L fluid, L5, L arm. " * 5)
+    assert len(text) >= rules.INDEX_MIN_CHARS
+    found = [(m.start(), m.end()) for m in rules.finditer_at(pattern, text, firsts, "LR")]
+    assert found == [(m.start(), m.end()) for m in pattern.finditer(text)] and found
+
+
+def test_lower_scan_finds_what_the_case_insensitive_regex_finds():
+    from kg.extract import rules
+
+    scan = rules.LowerScan(r"\b(?:at|of)?\s*(?:this|the same)\s+level\b", "test")
+    text = "At THIS Level the cord; of the same level; atthis level; This  LEVEL. " * 5
+    assert scan._lower is not None and len(text) >= rules.INDEX_MIN_CHARS
+    assert [m.span() for m in scan.finditer(text)] == \
+        [m.span() for m in re.finditer(scan.pattern, text, re.IGNORECASE)]
+
+
+def test_lower_scan_keeps_case_folding_for_a_pattern_with_capitals():
+    from kg.extract import rules
+
+    scan = rules.LowerScan(r"R0\s+resection", "test")
+    assert scan._lower is None
+    assert [m.span() for m in scan.finditer("an r0 resection; R0 Resection " * 12)][:2] == \
+        [(3, 15), (17, 29)]
+
+
+def test_level_token_regex_reads_every_case_of_the_level_letters():
+    from kg.extract.levels import find_levels
+
+    found = [lm.codes for lm in find_levels("th12, TH12 and l5s1; t4-T6; xL4 c5")]
+    assert found == [("T12",), ("T12",), ("L5-S1",), ("T4", "T5", "T6"), ("C5",)]
+
+
+def test_normal_statements_narrowed_to_their_words_find_the_same_spans():
+    from kg.extract import normal
+
+    pattern, _labels, _gate = normal._compiled()
+    text = ("Neurologically intact. No c/c/e. Margins were negative. Afebrile. " * 4
+            + "Nonfocal neuro exam; neuro exam normal.")
+    narrowed = normal._pattern_for(text)
+    assert narrowed is not None
+    assert [(m.start(), m.end(), m.lastgroup) for m in narrowed.finditer(text)] == \
+        [(m.start(), m.end(), m.lastgroup) for m in pattern.finditer(text)]
+    assert normal._pattern_for("no statement words here " * 20) is None
+    only_intact = normal._pattern_for("The patient was neurologically intact. " * 8)
+    assert only_intact is not None and "?P<s0>" in only_intact.pattern
+    assert "?P<s3>" not in only_intact.pattern  # "no c/c/e" needs a "/"
+
+
+def test_memoised_ontology_lookups_answer_as_the_uncached_ones():
+    from kg.namespaces import KG
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    for code, part in [("L5", KG + "Pedicle"), ("L4-L5", None), ("C1-C2", None), ("T7", None)]:
+        assert onto.level_site(code, part) == onto._level_site(code, part)
+        assert onto.level_site(code, part) == onto.level_site(code, part)
+    for iri in [KG + "CementLeakage", KG + "Kyphoplasty", KG + "Pedicle"]:
+        assert onto.implied_site(iri) == onto._implied_site(iri)
+        assert onto.treatment_for(iri) == onto._treatment_for(iri)
+        assert onto.part_of(iri) == onto.part_of(iri)
+    leak = onto.specialise(KG + "CementLeakage", KG + "L5Pedicle")
+    assert leak == onto._specialise(KG + "CementLeakage", KG + "L5Pedicle") != KG + "CementLeakage"

@@ -57,10 +57,12 @@ class Modifier:
 
 @dataclass(frozen=True)
 class _Compiled:
-    comma_clause: re.Pattern[str]  # a comma opening a new clause (forward scope ends)
+    comma_clause: rules.LowerScan  # a comma opening a new clause (forward scope ends)
     triggers: re.Pattern[str]
     meta: dict[str, tuple[str, str]]
     lat_pre: re.Pattern[str]
+    lat_pre_firsts: frozenset[str] | None  # speed: where lat_pre may match (finditer_at)
+    lat_pre_letters: str
     lat_post: re.Pattern[str]
     lat_map: dict[str, str]
     severity: re.Pattern[str]
@@ -88,18 +90,25 @@ def _compiled() -> _Compiled:
         + (rf"|[{single}](?<![\w/.-][{single}])(?<!\d [{single}])(?=\s+[A-Za-z])(?![\w/])"
            if single else ""),
         "modifiers.json", 0)
+    lat_pre_firsts = rules.first_words(multi) if all(k.isascii() for k in multi) else None
+    if lat_pre_firsts is not None:
+        rules.register_first_words(lat_pre_firsts)
     lat_post = rules.phrase_regex(mods["laterality_postmodifiers"], "modifiers.json")
     sev_map = {_key(k): v for k, v in mods["severity"].items()}
     units = "|".join(re.escape(u) for u in mods["size_units"])
     size = rules.compile_regex(
-        r"(?<![\w.])\d+(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*"
+        # the digit comes before the look-behind (the same matches: it checks the
+        # character before that digit) so the regex engine skips ahead to digits (speed)
+        r"\d(?<![\w.]\d)\d*(?:\.\d+)?(?:\s*(?:-|–|x|×|by)\s*\d+(?:\.\d+)?)*\s*"
         r"(?:" + units + r")(?![\w])",
         "modifiers.json")
     return _Compiled(
-        comma_clause=rules.compile_regex(ctx.get("comma_clause", r"(?!)"), "context.json"),
+        comma_clause=rules.LowerScan(ctx.get("comma_clause", r"(?!)"), "context.json"),
         triggers=rules.phrase_regex([t["phrase"] for t in ctx["triggers"]], "context.json"),
         meta=meta,
         lat_pre=lat_pre,
+        lat_pre_firsts=lat_pre_firsts,
+        lat_pre_letters=single,
         lat_post=lat_post,
         lat_map=lat_map,
         severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
@@ -111,6 +120,7 @@ def _compiled() -> _Compiled:
     )
 
 
+@lru_cache(maxsize=8192)  # speed: the same few phrases recur in every case
 def _key(phrase: str) -> str:
     return re.sub(r"[\s-]+", " ", phrase.strip().lower())
 
@@ -202,7 +212,7 @@ def _negated_hedge(best: Trigger, start: int, end: int, clause: tuple[int, int],
 def find_laterality(text: str) -> list[Modifier]:
     """Laterality words, as premodifiers ("left pedicle") or postmodifiers ("on the left")."""
     c = _compiled()
-    post = [Modifier(m.start(), m.end(), _lat_value(m.group(), c), True)
+    post = [Modifier(m.start(), m.end(), _lat_value_of(m.group()), True)
             for m in c.lat_post.finditer(text) if not _NOUN_AFTER.match(text, m.end())]
     post_starts = [p.start for p in post]  # finditer: sorted, not overlapping
 
@@ -210,8 +220,9 @@ def find_laterality(text: str) -> list[Modifier]:
         k = bisect_right(post_starts, pos) - 1
         return k >= 0 and post[k].end > pos
 
-    pre = [Modifier(m.start(), m.end(), _lat_value(m.group(), c))
-           for m in c.lat_pre.finditer(text) if not taken(m.start())]
+    pre = [Modifier(m.start(), m.end(), _lat_value_of(m.group()))
+           for m in rules.finditer_at(c.lat_pre, text, c.lat_pre_firsts, c.lat_pre_letters)
+           if not taken(m.start())]
     return sorted(post + pre, key=lambda x: x.start)
 
 
@@ -221,6 +232,12 @@ _NOUN_AFTER = re.compile(
     r"[ \t]+(?!(?:and|or|but|nor|with|without|of|in|at|on|to|as|than|for|by|from|is|was|"
     r"were|are|be|been|which|that|who|when|while|during|upon|after|before|side|sided|"
     r"aspect|greater|more|less|only|also|then|there|it|with)\b)[A-Za-z]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _lat_value_of(phrase: str) -> str:
+    """:func:`_lat_value` with the compiled rules, remembered per phrase (speed)."""
+    return _lat_value(phrase, _compiled())
 
 
 def _lat_value(phrase: str, c: _Compiled) -> str:
@@ -272,6 +289,9 @@ _NP_BREAK = re.compile(
     r"suggest\w*|measur\w*|extend\w*)\b", re.IGNORECASE)
 
 
+_COORDINATION = re.compile(r"\b(?:and|or)\b|,")  # speed: compiled once, not per call
+
+
 def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
                      allow_coordination: bool = False) -> bool:
     """Whether text[a:b] (between a modifier and its head) stays inside one noun phrase."""
@@ -279,7 +299,7 @@ def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
     if len(_WORD.findall(gap)) > max_words:
         return False
     if allow_coordination:
-        gap = re.sub(r"\b(?:and|or)\b|,", " ", gap)
+        gap = _COORDINATION.sub(" ", gap)
     return not _NP_BREAK.search(gap)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.rules import LowerScan
 from kg.model import Sex
 
+# (the first digit comes before the look-behind, which checks the character before it:
+# the same matches, and the regex engine skips ahead to digits: speed)
 _AGE = re.compile(
-    r"(?<![\w.])(?P<age>\d{1,3})\s*[- ]?\s*(?:y\.?\s?o\.?|y/o|yo|yrs?\.?|years?)(?:[\s-]*old)?"
+    r"(?P<age>\d(?<![\w.]\d)\d{0,2})\s*[- ]?\s*(?:y\.?\s?o\.?|y/o|yo|yrs?\.?|years?)(?:[\s-]*old)?"
     r"(?P<tail>(?:[\s,]+(?:healthy|previously|otherwise|white|black|asian|hispanic|caucasian|"
     r"african[\s-]american|obese|elderly|active|pregnant|postmenopausal|g\d+p\d+|[a-z]+-handed),?)*"
     r"[\s,]+(?P<sex>[A-Za-z]+))?",
@@ -20,8 +23,9 @@ _SEX_WORDS = {
     "man": Sex.MALE, "male": Sex.MALE, "gentleman": Sex.MALE, "boy": Sex.MALE,
     "m": Sex.MALE, "wm": Sex.MALE, "bm": Sex.MALE, "hm": Sex.MALE, "am": Sex.MALE,
 }
-_GENDERED = re.compile(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|her|he|his|him)\b",
-                       re.IGNORECASE)
+# case-insensitive; a LowerScan scans the lower-cased text (speed, the same matches)
+_GENDERED = LowerScan(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|her|he|his|him)\b",
+                      "demographics.py")
 # "female predilection", "male predominance", "F>M", "male-to-female ratio": about a
 # population, not this patient
 _POPULATION = re.compile(r"\s*(?:predilection|predominan|preponderan|preference|ratio|>|:|"

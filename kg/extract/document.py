@@ -77,6 +77,8 @@ class Doc:
     severity: list[Modifier]
     sizes: list[Modifier]
     sent_starts: list[int] = field(default_factory=list)
+    # speed: clause_of answers per offset (the stages ask about the same heads again)
+    _clause_memo: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def token_starts(self) -> list[int]:
@@ -102,6 +104,13 @@ class Doc:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
 
     def clause_of(self, offset: int) -> tuple[int, int]:
+        found = self._clause_memo.get(offset)
+        if found is None:
+            found = self._clause_memo[offset] = self._clause_of(offset)
+        return found
+
+    def _clause_of(self, offset: int) -> tuple[int, int]:
+        """:meth:`clause_of`, uncached."""
         s = self.sentence_of(offset)
         for c in self.clauses[s]:
             if c[0] <= offset < c[1]:

@@ -61,8 +61,9 @@ class _Compiled:
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
     exclusions: tuple[_Exclusion, ...]
-    anaphora: tuple[tuple[re.Pattern[str], int, tuple[str, ...]], ...]  # pattern, offset, words
+    anaphora: tuple[tuple[rules.LowerScan, int, tuple[str, ...]], ...]  # pattern, offset, words
     ordinal_gate: rules.Gate  # the ordinal pattern needs a region word
+    ordinal_word_gate: rules.Gate  # ... and an ordinal word (speed: fewer scans)
     axis_requires: str
     maxima: dict[str, int]
     range_words: frozenset[str]
@@ -73,12 +74,20 @@ def _compiled() -> _Compiled:
     data = rules.load("levels")
     src = "levels.json"
     range_words = "|".join(re.escape(w) for w in data["range_words"])
+    # Case-insensitive, with the cases spelled out (S also as the long s, which
+    # re.IGNORECASE folds to it) and the look-behind after the first letter: the pattern
+    # then opens with a character set, so the regex engine skips ahead to those letters
+    # instead of trying every position (speed; the same matches as
+    # "(?<![A-Za-z0-9])(?P<l1>Th|[CTLS])..." under re.IGNORECASE).
+    letter = "[CcTtLlSs\u017f]"
+    alnum = "[A-Za-z0-9\u0130\u0131\u017f\u212a]"  # what [A-Za-z0-9] folds to
     token = rules.compile_regex(
-        r"(?<![A-Za-z0-9])(?P<l1>Th|[CTLS])[- ]?(?P<n1>\d{1,2})"
-        r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?:" + range_words + r")(?=\s))\s*"
-        r"(?:(?P<l2>Th|[CTLS])[- ]?)?(?P<n2>\d{1,2})(?![A-Za-z0-9]))?"
-        r"(?P<glued>(?<=L5)S1)?(?![A-Za-z0-9])",
-        src,
+        r"(?P<l1>" + letter + r"(?<!" + alnum + letter + r")(?:(?<=[Tt])[Hh])?)"
+        r"[- ]?(?P<n1>\d{1,2})"
+        r"(?:\s*(?P<sep>-|–|—|/|(?<=\s)(?i:" + range_words + r")(?=\s))\s*"
+        r"(?:(?P<l2>[Tt][Hh]|" + letter + r")[- ]?)?(?P<n2>\d{1,2})(?!" + alnum + r"))?"
+        r"(?P<glued>(?<=[Ll]5)[Ss\u017f]1)?(?!" + alnum + r")",
+        src, 0,
     )
     words_map = {k.lower(): tuple(v) for k, v in data["words"].items()}
     words = rules.phrase_regex(list(words_map), src)
@@ -100,7 +109,8 @@ def _compiled() -> _Compiled:
         )
         for e in data["exclusions"]
     )
-    anaphora = tuple((rules.compile_regex(a["pattern"], src), int(a["offset"]),
+    # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
+    anaphora = tuple((rules.LowerScan(a["pattern"], src), int(a["offset"]),
                       _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
         token=token, words=words, words_map=words_map,
@@ -109,6 +119,7 @@ def _compiled() -> _Compiled:
         axis_requires=data["axis_word"].get("requires", "").lower(),
         ordinal=ordinal, ordinals=ordinals, regions=regions,
         ordinal_gate=rules.Gate(tuple(sorted(regions))),
+        ordinal_word_gate=rules.Gate(rules.needles(list(ordinals))),
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
         exclusions=exclusions, anaphora=anaphora,
         maxima={k: int(v) for k, v in data["max"].items()},
@@ -203,7 +214,8 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
-    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) else ():
+    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) \
+            and c.ordinal_word_gate.may_match(text) else ():
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))
@@ -211,7 +223,9 @@ def find_levels(text: str) -> list[LevelMention]:
         if not all(w in low for w in needs):
             continue
         for m in pattern.finditer(text):
-            found.append(LevelMention(m.start(), m.end(), m.group(), (), anaphora=offset))
+            # the original words: a LowerScan's group() may be lower-cased
+            found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (),
+                                      anaphora=offset))
     return _drop_overlaps(found)
 
 

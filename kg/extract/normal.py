@@ -35,6 +35,38 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gat
     return pattern, tuple(tuple(st["absent"]) for st in data), gate
 
 
+@lru_cache(maxsize=1)
+def _statements() -> tuple[tuple[str, ...], tuple[tuple[str, ...] | None, ...]]:
+    """(pattern, needs) of each statement (normal_statements.json), checked by _compiled."""
+    _compiled()
+    data = rules.load("normal_statements")["statements"]
+    return (tuple(st["pattern"] for st in data),
+            tuple(tuple(st["needs"]) if st.get("needs") else None for st in data))
+
+
+@lru_cache(maxsize=256)
+def _subset_pattern(kept: tuple[int, ...]) -> re.Pattern[str]:
+    """The alternation of _compiled() over the statements ``kept`` only, each under its
+    own group name ``s<i>``.  A statement whose needed words are all absent from a text
+    cannot match in it, so leaving it out changes no match (speed: most reports hold the
+    words of only a few statements, and each alternative costs at every position)."""
+    patterns, _needs = _statements()
+    body = "|".join(f"(?P<s{i}>{patterns[i]})" for i in kept)
+    return rules.compile_regex(r"(?<![\w/-])(?:" + body + r")(?![\w/])",
+                               "normal_statements.json")
+
+
+def _pattern_for(text: str) -> re.Pattern[str] | None:
+    """The statement alternation narrowed to the statements whose needed words ``text``
+    holds (None when there is none)."""
+    low = rules.lowered(text)
+    if low is None:  # a text whose lower case shifts offsets: the whole alternation
+        return _compiled()[0]
+    _patterns, needs = _statements()
+    kept = tuple(i for i, n in enumerate(needs) if n is None or any(w in low for w in n))
+    return _subset_pattern(kept) if kept else None
+
+
 def _resolve(label: str, lex, onto):
     """The concept whose label or synonym is exactly ``label``, else None."""
     for m in lex.match_phrase(label):
@@ -49,7 +81,8 @@ def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, object]
     out: list[tuple[int, int, object]] = []
     if not gate.may_match(text):
         return out
-    for m in pattern.finditer(text):
+    pattern = _pattern_for(text)  # speed: only the statements that may match here
+    for m in pattern.finditer(text) if pattern is not None else ():
         i = int(m.lastgroup[1:]) if m.lastgroup else -1
         for label in labels[i] if i >= 0 else ():
             concept = _resolve(label, lex, onto)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +103,8 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
         body = r"(?<![\w/-])" + trie_alternation(unique) + r"(?![\w/])"
         folded = compile_regex(body, source)
         if all(p.isascii() for p in unique):
-            return PhrasePattern(folded, compile_regex(body, source, 0), needles(unique))
+            return PhrasePattern(folded, compile_regex(body, source, 0), needles(unique),
+                                 first_words(unique))
         return folded
     body = "(?:" + "|".join(re.sub(r"\s+", r"\\s+", p) for p in unique) + ")"
     return compile_regex(r"(?<![\w/-])" + body + r"(?![\w/])", source)
@@ -111,19 +114,25 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
 # matches with an ASCII letter although ``str.lower`` keeps them apart (Kelvin sign,
 # long s, dotless i, dotted capital I): a text holding one is scanned case-folded.
 _FOLD_UNSAFE = ("\u0130", "\u212a", "\u017f", "\u0131")
-_last_lowered: list[str | None] = [None, None]
+# (text, its lowered form): the last long text, and apart from it the last short one (a
+# heading or a window asked about in between does not evict the case's text: speed).
+# Each slot is replaced in one assignment, so threads never see half an update.
+_last: list[tuple[str | None, str | None]] = [(None, None), (None, None)]
 
 
 def lowered(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset and matches ASCII phrases exactly as
     ``re.IGNORECASE`` would, else None.  The last answer is kept: the finders of one
-    case all scan the same text."""
-    if text is _last_lowered[0]:
-        return _last_lowered[1]
-    low: str | None = text.lower()
+    case all scan the same text (a short string asked about in between, a heading or a
+    window, is kept apart, so the case's lower-cased text stays the same object)."""
+    slot = 0 if len(text) >= INDEX_MIN_CHARS else 1
+    seen, low = _last[slot]
+    if text is seen:
+        return low
+    low = text.lower()
     if not text.isascii() and any(ch in text for ch in _FOLD_UNSAFE):
         low = None
-    _last_lowered[0], _last_lowered[1] = text, low
+    _last[slot] = (text, low)
     return low
 
 
@@ -147,22 +156,126 @@ class Gate:
     text, so a finder can skip its whole-text scan.  The last answer is kept (the
     finders of one case ask about the same text object)."""
 
-    __slots__ = ("needles", "_text", "_answer")
+    __slots__ = ("needles", "_last")
 
     def __init__(self, words: tuple[str, ...] | None):
         self.needles = words
-        self._text: str | None = None
-        self._answer = True
+        self._last: tuple[str | None, bool] = (None, True)  # (text, answer), one assignment
 
     def may_match(self, text: str) -> bool:
         if self.needles is None:
             return True
-        if text is self._text:
-            return self._answer
+        seen, answer = self._last
+        if text is seen:
+            return answer
         low = lowered(text)
         answer = low is None or any(n in low for n in self.needles)
-        self._text, self._answer = text, answer
+        self._last = (text, answer)
         return answer
+
+
+# ---- speed: where the phrase patterns may match, found by one scan per text
+#
+# A match of a literal phrase alternation (``(?<![\w/-])trie(?![\w/])``) starts at a
+# maximal run of word characters not preceded by "/" or "-", and that run is exactly
+# the phrase's leading run: the phrase goes on with a non-word character (a space, "/",
+# ".") or ends where the text may hold no word character.  So one scan for the leading
+# runs of every phrase pattern (a trie of a few hundred words) tells each pattern the
+# only offsets where it can match; it then tries ``match`` there instead of scanning the
+# whole text (the same matches, in the same order, at a fraction of the cost).
+
+_RUN = re.compile(r"\w+")
+# Shorter texts (a heading, a window) are scanned directly: an index would cost more.
+INDEX_MIN_CHARS = 256
+
+
+def first_words(phrases: list[str] | tuple[str, ...]) -> frozenset[str] | None:
+    """The leading word-character run of each phrase, lower case; None when a phrase
+    does not start with a word character (then its pattern is not indexed)."""
+    out = set()
+    for p in phrases:
+        m = _RUN.match(p.lower())
+        if m is None:
+            return None
+        out.add(m.group())
+    return frozenset(out) if out else None
+
+
+class _WordStarts:
+    """Every indexed pattern's first words, and per lower-cased text where they stand."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.finder: re.Pattern[str] | None = None
+        self.version = 0
+        # (lowered text, version, its index), replaced in one assignment
+        self._last: tuple[str | None, int, dict[str, list[int]]] = (None, -1, {})
+
+    def register(self, words: frozenset[str]) -> None:
+        if not words <= self.words:
+            self.words = self.words | words  # a new set: readers never see it change
+            self.finder = None
+            self.version += 1
+
+    def index(self, low: str) -> dict[str, list[int]]:
+        """First word -> its offsets in ``low`` (sorted), for the registered words."""
+        seen, version, index = self._last
+        if seen is low and version == self.version:
+            return index
+        version = self.version  # read before the finder: a later word forces a rebuild
+        finder = self.finder
+        if finder is None:
+            finder = self.finder = re.compile(
+                r"(?<![\w/-])" + trie_alternation(sorted(self.words)) + r"(?!\w)")
+        index = {}
+        for m in finder.finditer(low):
+            at = index.get(m.group())
+            if at is None:
+                index[m.group()] = [m.start()]
+            else:
+                at.append(m.start())
+        self._last = (low, version, index)
+        return index
+
+
+_WORD_STARTS = _WordStarts()
+
+
+def register_first_words(words: frozenset[str]) -> None:
+    """Index ``words`` too (for :func:`finditer_at`)."""
+    _WORD_STARTS.register(words)
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, firsts: frozenset[str] | None,
+                letters: str = "") -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern each of whose matches starts either like a
+    phrase of :func:`phrase_regex` (a word-character run of ``firsts``, registered with
+    :func:`register_first_words`, not preceded by a word character, "/" or "-"; matched
+    case-insensitively) or at one of the characters ``letters``: ``match`` is tried only
+    there (speed; the same matches)."""
+    if firsts is None or len(text) < INDEX_MIN_CHARS:
+        return pattern.finditer(text)
+    low = lowered(text)
+    if low is None:
+        return pattern.finditer(text)
+    index = _WORD_STARTS.index(low)
+    cands = [at for w in firsts if w in index for at in index[w]]
+    for ch in letters:
+        at = text.find(ch)
+        while at >= 0:
+            cands.append(at)
+            at = text.find(ch, at + 1)
+    cands.sort()
+    out: list[re.Match[str]] = []
+    free = 0
+    for at in cands:
+        if at < free:
+            continue
+        m = pattern.match(text, at)
+        if m is not None:
+            out.append(m)
+            free = m.end()
+    return iter(out)
 
 
 class PhrasePattern:
@@ -173,26 +286,82 @@ class PhrasePattern:
     ``m.group()`` is lower case: read the original text by offsets when case matters.
     """
 
-    __slots__ = ("pattern", "_folded", "_lower", "gate")
+    __slots__ = ("pattern", "_folded", "_lower", "gate", "firsts", "_last")
 
     def __init__(self, folded: re.Pattern[str], lower: re.Pattern[str],
-                 words: tuple[str, ...] | None = None):
+                 words: tuple[str, ...] | None = None,
+                 firsts: frozenset[str] | None = None):
         self.pattern = folded.pattern
         self._folded = folded
         self._lower = lower
         self.gate = Gate(words)  # skips the scan of a text holding none of the words
+        self.firsts = firsts  # the phrases' leading words: where a match may start
+        # (lowered text, index version, candidate offsets), replaced in one assignment
+        self._last: tuple[str | None, int, list[int]] = (None, -1, [])
+        if firsts is not None:
+            _WORD_STARTS.register(firsts)
+
+    def _starts(self, text: str) -> tuple[str, list[int]] | None:
+        """(lower-cased text, sorted offsets where a match may start) for a long text
+        whose lower case is safe; None when the text is to be scanned directly."""
+        if self.firsts is None or len(text) < INDEX_MIN_CHARS:
+            return None
+        low = lowered(text)
+        if low is None:
+            return None
+        seen, version, cands = self._last
+        if seen is low and version == _WORD_STARTS.version:
+            return low, cands
+        version = _WORD_STARTS.version
+        index = _WORD_STARTS.index(low)
+        if len(self.firsts) < len(index):
+            lists = [index[w] for w in self.firsts if w in index]
+        else:
+            lists = [at for w, at in index.items() if w in self.firsts]
+        cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+        self._last = (low, version, cands)
+        return low, cands
+
+    def _indexed(self, low: str, cands: list[int], pos: int, endpos: int,
+                 first_only: bool) -> list[re.Match[str]]:
+        """What ``finditer`` (or, ``first_only``, ``search``) over low[pos:endpos] finds,
+        trying ``match`` only at the candidate offsets."""
+        out: list[re.Match[str]] = []
+        free = pos
+        match = self._lower.match
+        # walk by index from pos (no slice of the tail: a window costs its own length)
+        for i in range(bisect_left(cands, pos), len(cands)):
+            at = cands[i]
+            if at >= endpos:
+                break
+            if at < free:
+                continue
+            m = match(low, at, endpos)
+            if m is not None:
+                out.append(m)
+                if first_only:
+                    break
+                free = m.end()
+        return out
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = lowered(text)
         return (self._folded, text) if low is None else (self._lower, low)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        starts = self._starts(text)
+        if starts is not None:
+            return iter(self._indexed(starts[0], starts[1], pos, endpos, False))
         if not self.gate.may_match(text):
             return iter(())
         pattern, subject = self._pick(text)
         return pattern.finditer(subject, pos, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        starts = self._starts(text)
+        if starts is not None:
+            found = self._indexed(starts[0], starts[1], pos, endpos, True)
+            return found[0] if found else None
         pattern, subject = self._pick(text)
         return pattern.search(subject, pos, endpos)
 
@@ -203,6 +372,45 @@ class PhrasePattern:
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         pattern, subject = self._pick(text)
         return pattern.fullmatch(subject, pos, endpos)
+
+
+class LowerScan:
+    """A case-insensitive regex that scans the lower-cased text case-sensitively when
+    its own text is ASCII and all lower case (speed: Python's regex engine folds case
+    per character and position, and a case-sensitive pattern opening with literals lets
+    it skip ahead).  The same offsets: a lower-case ASCII pattern matches a character
+    case-insensitively exactly when it matches that character lower-cased, for texts
+    :func:`lowered` accepts.  Texts shorter than :data:`INDEX_MIN_CHARS` (lowering a
+    fresh slice costs about what it saves) and other patterns use ``re.IGNORECASE``.
+    Matches found over the lower-cased text give lower-case ``group()``: read the
+    original text by offsets where case matters.
+    """
+
+    __slots__ = ("pattern", "_folded", "_lower")
+
+    def __init__(self, pattern: str, source: str):
+        self.pattern = pattern
+        self._folded = compile_regex(pattern, source)
+        self._lower = compile_regex(pattern, source, 0) \
+            if pattern.isascii() and pattern == pattern.lower() else None
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        if self._lower is None or len(text) < INDEX_MIN_CHARS:
+            return self._folded, text
+        low = lowered(text)
+        return (self._folded, text) if low is None else (self._lower, low)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        return pattern.finditer(subject, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.search(subject, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.match(subject, pos, endpos)
 
 
 _LETTER_CLASS = re.compile(r"\[([a-z]{2,})\]")

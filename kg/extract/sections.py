@@ -88,9 +88,14 @@ def after_heading(text: str, pos: int, end: int) -> int:
     return m.end() if m else pos
 
 
+_PARENTHESES = re.compile(r"\(.*?\)")  # speed: compiled once, not per call
+_LINE = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=4096)  # speed: headings recur across cases (keyed by lex, onto identity)
 def _describe(name: str, lex, onto) -> tuple[str, str | None, str | None]:
     """(kind, modality IRI, timing) of a heading such as 'CT (post-procedure)'."""
-    base = re.sub(r"\(.*?\)", " ", name).strip().lower()
+    base = _PARENTHESES.sub(" ", name).strip().lower()
     kind = _rules().kinds.get(base, PATIENT)
     modality = None
     for m in lex.match_phrase(name):
@@ -201,7 +206,7 @@ def _unlabelled_rules() -> _Unlabelled:
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, trimmed."""
     out = []
-    for m in re.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text):
         a, b = m.start(), m.end()
         while a < b and text[a].isspace():
             a += 1

@@ -20,7 +20,9 @@ ABBREVIATIONS = frozenset(
     pts. hx. dx. sx. tx. ext. lat. ant. post. sup. inf. med. vol. ed. eds. op. ref.""".split()
 )
 
-_BREAK = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
+# "[.!?]+[\"')\]]*(?=\s)|\n", written to open with one character set so the regex engine
+# skips ahead to those characters (speed; the same matches)
+_BREAK = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?=\s))")
 _CLAUSE = re.compile(
     r";|:(?=\s)|,\s*(?=(?:with|which|but|however|although|though|while|whereas|where|"
     r"and then|then|after|before|revealing|showing)\b)|\s(?=(?:but|however|although|whereas)\b)",
