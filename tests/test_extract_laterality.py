@@ -116,3 +116,20 @@ def test_side_of_a_part_the_finding_lies_adjacent_to() -> None:
 def test_side_of_the_part_pain_radiates_from() -> None:
     x = run("Pain radiates from her left buttock to her knee.")
     assert "Left" in _side(x, "Pain")
+
+
+def test_position_word_between_the_side_and_the_part() -> None:
+    x = run("Possible metastases to the left mid ribs.")
+    assert _side(x, "Metastasis") == ["Left"]
+
+
+def test_upper_and_lower_parts_bind_neither_alone() -> None:
+    x = run("Weakness of the right upper and lower extremities.")
+    assert not findings(x, "UpperLimbWeakness") and not findings(x, "LowerLimbWeakness")
+
+
+def test_folded_placeholder_gives_its_place_to_the_finding_it_names() -> None:
+    x = run("CT showed a spiculated mass in the right lower lobe that was the primary tumor.")
+    tumour = finding(x, "Neoplasm")
+    assert tumour.laterality is Laterality.RIGHT
+    assert KG + "RightLowerLobe" in {s.iri for s in tumour.sites}

@@ -72,6 +72,16 @@ def _nearest(c: Cand, pool: list[Cand]) -> Cand | None:
                default=None)
 
 
+def _carry_place(c: Cand, into: Cand) -> None:
+    """'a mass in the right lower lobe that was the primary tumor': a folded placeholder's
+    side and sites are the place of the finding it names, when that states none (a
+    signal word keeps its place to itself: it may describe a neighbour)."""
+    if into.laterality is None and c.laterality is not None:
+        into.laterality = c.laterality
+    if not into.sites and c.sites:
+        into.sites = c.sites
+
+
 def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
     """``cands`` without the descriptor and placeholder mentions that fold into another
     finding of their sentence (their spans become that finding's extra evidence)."""
@@ -102,5 +112,7 @@ def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
                 continue
             log.debug("%r folds into %r", c.span.text, into.span.text)
             into.extra_spans.append(c.span)
+            if kind == "generic":
+                _carry_place(c, into)
             dropped.add(id(c))
     return [c for c in cands if id(c) not in dropped]
