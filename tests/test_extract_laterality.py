@@ -133,3 +133,8 @@ def test_folded_placeholder_gives_its_place_to_the_finding_it_names() -> None:
     tumour = finding(x, "Neoplasm")
     assert tumour.laterality is Laterality.RIGHT
     assert KG + "RightLowerLobe" in {s.iri for s in tumour.sites}
+
+
+def test_ordinal_between_the_finding_and_its_sided_part() -> None:
+    x = run("Lucency crosses the 10th left posterior rib.")
+    assert _side(x, "Lucency") == ["Left"]

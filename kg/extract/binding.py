@@ -37,7 +37,8 @@ _GAP_WORDS = (
     r"side|portion|margin|region|segments?|spanning|extending|approximately|about|"
     # position words without an adjective ending ("metastases to the left mid ribs"); not
     # "upper and lower extremities", where the part named is only one of two
-    r"mid|middle|inner|outer|(?:upper|lower)(?![\s,]+(?:and|or)\b)")
+    r"mid|middle|inner|outer|(?:upper|lower)(?![\s,]+(?:and|or)\b)|"
+    r"\d{1,2}(?:st|nd|rd|th)")  # "lucency crosses the 10th left posterior rib"
 # what may precede a side that opens its sentence: a bullet, or a heading ("Findings:"),
 # and a connective ("Also, on the right side, ...")
 _OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:(?:also|additionally|furthermore|"

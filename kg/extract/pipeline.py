@@ -16,6 +16,7 @@ from kg.extract.demographics import find_age_sex
 from kg.extract.descriptors import fold_descriptors
 from kg.extract.document import analyse
 from kg.extract.items import Item, merge
+from kg.extract.part_sides import inherit_part_sides
 from kg.extract.relations import Graph, build_relations, cues
 from kg.model import CaseExtraction, CaseText, Finding, Procedure
 
@@ -54,6 +55,7 @@ def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
     resolving_heads = _resolving(doc)
     resolving = {id(c) for c in cands if id(c.head) in resolving_heads}
     items = merge(cands, onto, doc, resolving)
+    inherit_part_sides(items, doc, onto)
     _number(items)
     g = Graph(doc, items, onto)
     build_relations(g, resolving_heads)
