@@ -138,3 +138,15 @@ def test_folded_placeholder_gives_its_place_to_the_finding_it_names() -> None:
 def test_ordinal_between_the_finding_and_its_sided_part() -> None:
     x = run("Lucency crosses the 10th left posterior rib.")
     assert _side(x, "Lucency") == ["Left"]
+
+
+def test_sided_limb_abbreviation_gives_its_side() -> None:
+    x = run("Sustained clonus on the RLE.")
+    assert _side(x, "Clonus") == ["Right"]
+
+
+def test_pain_is_at_the_part_it_radiates_from_not_the_one_it_radiates_to() -> None:
+    x = run("Pain radiates from her left buttock to her knee.")
+    pain = finding(x, "Pain")
+    assert len(findings(x, "Pain")) == 1 and pain.laterality is Laterality.LEFT
+    assert [s.iri for s in pain.sites] == [KG + "Buttock"]

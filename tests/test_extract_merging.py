@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conftest import extract_text as run
 from conftest import shipped_tools as _tools
-from extract_helpers import classes, levels_of
+from extract_helpers import classes, findings, levels_of
 
 from kg.model import Assertion, Section
 from kg.namespaces import KG
@@ -101,3 +101,13 @@ def test_mass_alone_stays_a_finding() -> None:
 def test_mass_next_to_an_unrelated_finding_stays() -> None:
     x = run("A mass is seen with a pleural effusion.")
     assert "Mass" in classes(x)
+
+
+def test_a_mention_restating_its_class_site_joins_the_unsited_finding() -> None:
+    x = run("Right lower extremity weakness for 4 weeks. Exam: diffuse RLE weakness.")
+    assert len(findings(x, "LowerLimbWeakness")) == 1
+
+
+def test_a_specific_sited_mention_does_not_absorb_an_earlier_generic_one() -> None:
+    x = run("He had fractures. CT shows fractures of the lumbar vertebrae.")
+    assert findings(x, "Fracture") and findings(x, "VertebralFracture")

@@ -149,11 +149,27 @@ def bind_all(doc: Doc) -> list[Binding]:
                 break
             post.append(t)
             cur = t.end
-        out[i].post = post
+        placed = any(t.part for t in out[i].pre + out[i].coordinated)
+        out[i].post = _without_radiation_target(doc.text, h.end, post, placed)
     _bind_subject_sites(doc, out)
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
     return out
+
+
+_RADIATES_TO = re.compile(r"\bradiat\w*\b.*\b(?:to|into|down)\b", re.IGNORECASE)
+
+
+def _without_radiation_target(text: str, head_end: int, post: list[SiteToken],
+                              placed: bool) -> list[SiteToken]:
+    """'pain radiates from her left buttock to her knee', 'hip pain radiating to the
+    buttock': a finding already at a part is not also at the part it radiates to (with
+    no other part, "pain radiating to the left leg", that part is its place)."""
+    parts = [t for t in post if t.part]
+    for k, t in enumerate(parts):
+        if (placed or k) and _RADIATES_TO.search(text, head_end, t.start):
+            return [x for x in post if x.start < t.start]
+    return post
 
 
 def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:

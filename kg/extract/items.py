@@ -97,7 +97,18 @@ def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
         return False
     mine = {s.iri for s in item.sites}
     theirs = {s.iri for s in c.sites}
-    return not theirs or mine == theirs  # a re-mention without a site joins; new sites do not
+    if not theirs or mine == theirs:
+        return True  # a re-mention without a site joins; new sites do not ...
+    # ... unless they only restate the site its class implies (the same class)
+    return not mine and item.concept.iri == c.concept.iri and _names_own_site(onto, c)
+
+
+def _names_own_site(onto, c: Cand) -> bool:
+    """'right lower extremity weakness ... RLE weakness': the mention's sites are kinds of
+    the site its class implies, at no vertebral level: no new place."""
+    implied = onto.implied_site(c.concept.iri)
+    return implied is not None and all(
+        s.level is None and onto.is_a(s.iri, implied) for s in c.sites)
 
 
 def _repeat_before(text: str, c: Cand) -> bool:
