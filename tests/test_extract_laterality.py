@@ -150,3 +150,13 @@ def test_pain_is_at_the_part_it_radiates_from_not_the_one_it_radiates_to() -> No
     pain = finding(x, "Pain")
     assert len(findings(x, "Pain")) == 1 and pain.laterality is Laterality.LEFT
     assert [s.iri for s in pain.sites] == [KG + "Buttock"]
+
+
+def test_finding_adjacent_to_a_sided_finding_is_on_its_side() -> None:
+    x = run("Right upper lobe mass with adjacent air space disease.")
+    assert _side(x, "Consolidation") == ["Right"]
+
+
+def test_finding_adjacent_with_its_own_part_keeps_its_own_side() -> None:
+    x = run("Left kidney cyst with adjacent fat stranding in the right flank.")
+    assert _side(x, "FatStranding") == ["Right"]

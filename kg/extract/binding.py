@@ -254,6 +254,29 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             out[i + 1].lateralities.extend(m for m in out[i].lateralities if not m.post)
     used = {id(m) for mods in pre.values() for m in mods}
     _bind_phrase_sides(doc, out, used)
+    _bind_adjacent_sides(doc, out)
+
+
+# "right upper lobe mass with adjacent air space disease"
+_WITH_ADJACENT = re.compile(r"\s*,?\s*(?:with|and)\s+(?:an?\s+)?adjacent\s+(?:[\w-]+\s+){0,2}",
+                            re.IGNORECASE)
+
+
+def _bind_adjacent_sides(doc: Doc, out: list[Binding]) -> None:
+    """'right upper lobe mass with adjacent air space disease': a finding stated as
+    adjacent to the one before it, naming no side or part of its own, is on its side."""
+    heads = doc.heads
+    for i in range(1, len(heads)):
+        a, b = heads[i - 1], heads[i]
+        mine = out[i]
+        if mine.lateralities or any(t.part for t in mine.tokens()) or a.end > b.start \
+                or not _WITH_ADJACENT.fullmatch(doc.text, a.end, b.start):
+            continue
+        theirs = out[i - 1].lateralities or [
+            m for t in out[i - 1].tokens() if t.part for m in out[i - 1].token_lats.get(
+                t.start, [])]
+        if len({m.value for m in theirs}) == 1:
+            mine.lateralities.append(theirs[0])
 
 
 def _share_coordinated_side(b: Binding) -> None:
