@@ -111,3 +111,13 @@ def test_a_mention_restating_its_class_site_joins_the_unsited_finding() -> None:
 def test_a_specific_sited_mention_does_not_absorb_an_earlier_generic_one() -> None:
     x = run("He had fractures. CT shows fractures of the lumbar vertebrae.")
     assert findings(x, "Fracture") and findings(x, "VertebralFracture")
+
+
+def test_two_negated_findings_of_related_classes_stay_two() -> None:
+    x = run("He denies radiation of pain. Exam: no tenderness to palpation.")
+    assert len(findings(x, "Pain")) == 1 and len(findings(x, "Tenderness")) == 1
+
+
+def test_a_diagnosis_restating_the_vertebra_joins_the_fracture_at_its_part() -> None:
+    x = run("Fracture of the right lateral mass of the atlas. Impression: atlas fracture.")
+    assert len(findings(x, "AtlasFracture")) == 1

@@ -21,6 +21,7 @@ from kg.extract.carry import continuation_tokens, diagnosis_tokens, is_label
 from kg.extract.context import Context, context_for
 from kg.extract.document import Doc, Head
 from kg.extract.sections import SectionInfo
+from kg.extract.specialise import specialise_at
 from kg.model import Assertion, Concept, Kind, Laterality, Severity, Site, Span
 from kg.namespaces import KG
 
@@ -303,7 +304,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         iri = h.concept.iri
         if part and coordinated and not _site_fits(onto, part, own_site):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
-        iri = onto.specialise(iri, part) if part else iri
+        iri = specialise_at(onto, iri, part) if part else iri
         concept = onto.get(iri) or h.concept
         for group in level_groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)

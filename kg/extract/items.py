@@ -87,6 +87,8 @@ def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
         return False
     if item.assertion is not c.ctx.assertion or item.historical != c.ctx.historical:
         return False
+    if item.assertion is Assertion.ABSENT and item.concept.iri != c.concept.iri:
+        return False  # "denies radiation of pain ... no tenderness": two things ruled out
     theirs_t = _timing(c)
     if item.timing != theirs_t:
         if item.timing and theirs_t:
@@ -100,15 +102,18 @@ def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
     if not theirs or mine == theirs:
         return True  # a re-mention without a site joins; new sites do not ...
     # ... unless they only restate the site its class implies (the same class)
-    return not mine and item.concept.iri == c.concept.iri and _names_own_site(onto, c)
+    return ((not mine or theirs <= mine) and item.concept.iri == c.concept.iri
+            and _names_own_site(onto, c))
 
 
 def _names_own_site(onto, c: Cand) -> bool:
-    """'right lower extremity weakness ... RLE weakness': the mention's sites are kinds of
-    the site its class implies, at no vertebral level: no new place."""
+    """'right lower extremity weakness ... RLE weakness', 'fracture of the lateral mass of
+    the atlas ... atlas fracture': the mention's sites are kinds of the site its class
+    implies (at its own level, if the class implies a vertebra): no new place."""
     implied = onto.implied_site(c.concept.iri)
     return implied is not None and all(
-        s.level is None and onto.is_a(s.iri, implied) for s in c.sites)
+        onto.is_a(s.iri, implied) and (s.level is None or s.iri == implied)
+        for s in c.sites)
 
 
 def _repeat_before(text: str, c: Cand) -> bool:
