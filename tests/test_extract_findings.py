@@ -98,3 +98,8 @@ def test_every_span_slices_the_text(text):
     for item in (*x.findings, *x.procedures):
         for span in item.evidence:
             assert text[span.start:span.end] == span.text
+
+
+def test_bleeds_in_two_compartments_are_two_findings() -> None:
+    x = run("Head CT showed multiple intraparenchymal bleeds and a small subarachnoid bleed.")
+    assert classes(x) == ["IntraparenchymalHemorrhage", "SubarachnoidHemorrhage"]

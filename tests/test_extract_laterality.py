@@ -160,3 +160,13 @@ def test_finding_adjacent_to_a_sided_finding_is_on_its_side() -> None:
 def test_finding_adjacent_with_its_own_part_keeps_its_own_side() -> None:
     x = run("Left kidney cyst with adjacent fat stranding in the right flank.")
     assert _side(x, "FatStranding") == ["Right"]
+
+
+def test_direction_something_else_is_displaced_is_not_the_side() -> None:
+    x = run("An enhancing mass that displaces the spinal cord to the right.")
+    assert _side(x, "Mass") == [None]
+
+
+def test_deviation_to_a_side_keeps_its_side() -> None:
+    x = run("Tracheal deviation to the right.")
+    assert _side(x, "TrachealDeviation") == ["Right"]

@@ -37,3 +37,11 @@ def test_anatomy_subject_sites_the_finding_after_its_verb() -> None:
 def test_a_subject_that_is_not_anatomy_gives_no_site() -> None:
     x = run("The right kidney is normal. The patient has hydronephrosis.")
     assert _sides(x) == [("Hydronephrosis", None)] and x.findings[0].sites == ()
+
+
+def test_a_part_reached_by_the_previous_finding_is_not_the_next_ones() -> None:
+    x = run("Infarction of the right medulla oblongata, and chronic infarction of the left "
+            "flocculonodular lobe.")
+    placed = {(f.laterality.value if f.laterality else None,
+               tuple(s.iri.removeprefix(KG) for s in f.sites)) for f in x.findings}
+    assert placed == {("Right", ("MedullaOblongata",)), ("Left", ("FlocculonodularLobe",))}

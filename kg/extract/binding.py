@@ -122,6 +122,22 @@ def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
     return plain[::-1], coord[::-1]
 
 
+_PREPOSITION = re.compile(r"\b(?:of|in|at|into|within|involving|to|from|along|through)\b",
+                          re.IGNORECASE)
+
+
+def _not_the_previous_heads(doc: Doc, prev: Head, coord: list[SiteToken]) -> list[SiteToken]:
+    """'infarction of the right medulla, and chronic infarction of the left lobe': a part
+    the previous finding reaches through a preposition is that finding's, not a part
+    coordinated before the next one (as in 'facet and discovertebral changes')."""
+    if not coord or prev.end > coord[0].start:
+        return coord
+    gap = doc.text[prev.end:coord[0].start]
+    if _PREPOSITION.search(gap) and _post_ok(doc.text, prev.end, coord[0].start, True):
+        return []
+    return coord
+
+
 def bind_all(doc: Doc) -> list[Binding]:
     """One :class:`Binding` per ``doc.heads`` entry, in the same order."""
     heads = doc.heads
@@ -131,6 +147,8 @@ def bind_all(doc: Doc) -> list[Binding]:
         clause = doc.clause_of(h.start)
         floor = max(clause[0], heads[i - 1].end if i and heads[i - 1].end <= h.start else 0)
         plain, coord = _pre_group(doc, h.start, floor)
+        if i and coord:
+            coord = _not_the_previous_heads(doc, heads[i - 1], coord)
         out[i].pre, out[i].coordinated = plain, coord
         claimed.update(t.start for t in plain + coord)
     for i, h in enumerate(heads):
@@ -224,7 +242,7 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
     post = bind_postmodifiers(doc.laterality, head_spans,
                               [c for cl in doc.clauses for c in cl])
     for i, mods in post.items():
-        out[i].lateralities.extend(mods)
+        out[i].lateralities.extend(m for m in mods if not _displaced_object(doc.text, heads[i], m))
     _bind_fronted_sides(doc, out, {id(m) for mods in post.values() for m in mods})
     lat_starts = [m.start for m in doc.laterality]
     both, plural = bind_rules().both, bind_rules().plural
@@ -277,6 +295,18 @@ def _bind_adjacent_sides(doc: Doc, out: list[Binding]) -> None:
                 t.start, [])]
         if len({m.value for m in theirs}) == 1:
             mine.lateralities.append(theirs[0])
+
+
+# "a mass that displaces the spinal cord to the right": a verb of displacement with an
+# object of its own before the side phrase ("deviation to the left" has none)
+_DISPLACES = re.compile(r"\b(?:displac|deviat|shift|push|deflect|bow|rotat|compress|efface|"
+                        r"deform|indent|narrow)\w*\s+(?:the|a|an|its|his|her)?\s*"
+                        r"[\w-]+(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
+
+
+def _displaced_object(text: str, h: Head, mod: Modifier) -> bool:
+    """Whether a side phrase after a head is the direction something else is pushed."""
+    return bool(_DISPLACES.search(text[h.end:mod.start]))
 
 
 def _share_coordinated_side(b: Binding) -> None:
