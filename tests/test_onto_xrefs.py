@@ -161,3 +161,89 @@ def test_no_class_pairs_an_extract_code_with_another_concepts_cui(tool):
         if sct in cui_of and cui in known_cuis and cui_of[sct] != cui:
             mixed.append(cid)
     assert mixed == []
+
+
+# ------------------------------------------------------------------ Disease Ontology extract
+
+DO_HEADER = "doid\tlabel\txref\tsource\n"
+DO_SRC = "DiseaseOntology/HumanDiseaseOntology src/DOreports/xrefs_in_DO.tsv @abc"
+
+
+def _do_extract(tmp_path, rows: list[tuple[str, str, str]]) -> tuple:
+    path = tmp_path / "doid.tsv"
+    path.write_text(DO_HEADER + "".join(f"{d}\t{lab}\t{x}\t{DO_SRC}\n" for d, lab, x in rows))
+    return (path,)
+
+
+def test_doid_term_keeps_its_id_and_the_chosen_systems_under_our_prefixes(tool, tmp_path):
+    paths = _do_extract(tmp_path, [
+        ("DOID:1", "widget disease", "UMLS_CUI:C0000001"),
+        ("DOID:1", "widget disease", "SNOMEDCT_US_2021_09_01:1234567"),
+        ("DOID:1", "widget disease", "MESH:D000001"),
+        ("DOID:1", "widget disease", "NCI:C1234"),
+        ("DOID:1", "widget disease", "GARD:42"),
+        ("DOID:1", "widget disease", "ICD10CM:X00")])
+    hits = tool.read_doid_extract(paths)["widget disease"]
+    assert [h.xrefs for h in hits] == [("DOID:1", "MESH:D000001", "NCIT:C1234",
+                                        "SNOMEDCT:1234567", "UMLS:C0000001")]
+
+
+def test_doid_system_with_two_values_on_one_term_is_dropped(tool, tmp_path):
+    paths = _do_extract(tmp_path, [
+        ("DOID:1", "widget disease", "UMLS_CUI:C0000001"),
+        ("DOID:1", "widget disease", "UMLS_CUI:C0000002"),
+        ("DOID:1", "widget disease", "MESH:D000001")])
+    (hit,) = tool.read_doid_extract(paths)["widget disease"]
+    assert hit.xrefs == ("DOID:1", "MESH:D000001")
+
+
+def test_doid_code_shared_by_two_terms_is_given_to_neither(tool, tmp_path):
+    paths = _do_extract(tmp_path, [
+        ("DOID:1", "widget disease", "MESH:D000001"),
+        ("DOID:2", "juvenile widget disease", "MESH:D000001"),
+        ("DOID:2", "juvenile widget disease", "NCI:C9")])
+    index = tool.read_doid_extract(paths)
+    assert index["widget disease"][0].xrefs == ("DOID:1",)
+    assert index["juvenile widget disease"][0].xrefs == ("DOID:2", "NCIT:C9")
+
+
+def test_malformed_doid_row_is_refused(tool, tmp_path):
+    paths = _do_extract(tmp_path, [("1", "widget disease", "MESH:D000001")])
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_doid_extract(paths)
+
+
+def test_every_doid_sourced_xref_is_in_the_extract_for_the_cited_term(tool):
+    """A class citing the DO extract carries one DOID, and each of its DOID, MESH and NCIT
+    values, and any UMLS or SNOMED CT value not from another cited source, is one the extract
+    gives that DO term."""
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    terms = tool.doid_terms(tool.read_doid_rows())
+    checked, wrong = 0, []
+    for cid, c in build_classes().items():
+        if tool.DOID_SRC not in c.xref_source:
+            continue
+        doids = [x for x in c.xrefs if x.startswith("DOID:")]
+        if len(doids) != 1 or doids[0] not in terms:
+            wrong.append((cid, doids))
+            continue
+        checked += 1
+        given = set(terms[doids[0]][1])
+        only_do = c.xref_source == tool.DOID_SRC
+        for x in c.xrefs:
+            system = x.split(":", 1)[0]
+            if (system in {"DOID", "MESH", "NCIT"} or only_do) and x not in given:
+                wrong.append((cid, x))
+    assert checked > 0 and wrong == []
+
+
+def test_no_rejected_doid_term_is_applied(tool):
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    classes = build_classes()
+    applied = [(cid, term) for cid, term in tool.read_rejected()
+               if term.startswith("DOID:") and cid in classes and term in classes[cid].xrefs]
+    assert applied == []

