@@ -103,3 +103,7 @@ def test_every_span_slices_the_text(text):
 def test_bleeds_in_two_compartments_are_two_findings() -> None:
     x = run("Head CT showed multiple intraparenchymal bleeds and a small subarachnoid bleed.")
     assert classes(x) == ["IntraparenchymalHemorrhage", "SubarachnoidHemorrhage"]
+
+
+def test_rotated_cord_is_a_finding() -> None:
+    assert "SpinalCordRotation" in classes(run("Cord rotated with a fibrous band at L2-3."))

@@ -193,3 +193,8 @@ def test_a_part_outside_the_spine_borrows_no_level_from_its_sentence() -> None:
 def test_a_spinal_part_still_borrows_the_level_of_its_sentence() -> None:
     x = run("At L3 the pedicle shows a fracture.")
     assert levels_of(x, "Fracture") == {"L3"}
+
+
+def test_a_direction_adverb_does_not_cut_a_finding_from_its_level() -> None:
+    x = run("Cord rotated with a fibrous band posteriorly at L2-3.")
+    assert levels_of(x, "FibrousBand") == {"L2-L3"}

@@ -38,7 +38,9 @@ _GAP_WORDS = (
     # position words without an adjective ending ("metastases to the left mid ribs"); not
     # "upper and lower extremities", where the part named is only one of two
     r"mid|middle|inner|outer|(?:upper|lower)(?![\s,]+(?:and|or)\b)|"
-    r"\d{1,2}(?:st|nd|rd|th)")  # "lucency crosses the 10th left posterior rib"
+    r"\d{1,2}(?:st|nd|rd|th)|"  # "lucency crosses the 10th left posterior rib"
+    r"(?:posterior|anterior|later|medi|inferior|superior|centr|dors|ventr|caud|cephal)"
+    r"(?:al)?ly")  # "fibrous band posteriorly at L2-3"
 # what may precede a side that opens its sentence: a bullet, or a heading ("Findings:"),
 # and a connective ("Also, on the right side, ...")
 _OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:(?:also|additionally|furthermore|"
