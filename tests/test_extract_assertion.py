@@ -186,3 +186,29 @@ def test_hedge_after_a_negation_in_another_clause_stays_possible() -> None:
 def test_normal_exam_including_the_neurologic_exam_rules_out_a_deficit() -> None:
     x = run("Initial exam wnl, including neurologic exam.")
     assert assertion_of(x, "NeurologicalDeficit") is Assertion.ABSENT
+
+
+def test_ruled_out_before_the_finding_negates_it() -> None:
+    assert finding(run("MRI ruled out infection."), "Infection").assertion is Assertion.ABSENT
+
+
+def test_normal_heart_size_rules_out_cardiomegaly() -> None:
+    x = run("Normal heart size and mediastinal contours.")
+    assert [(f.concept.iri, f.assertion, f.sites) for f in findings(x, "Cardiomegaly")] == [
+        (KG + "Cardiomegaly", Assertion.ABSENT, ())]
+
+
+def test_heart_normal_without_size_is_a_blanket_statement() -> None:
+    assert not findings(run("Heart and aorta are normal."), "Cardiomegaly")
+
+
+def test_no_bladder_bowel_involvement_rules_out_both() -> None:
+    x = run("Sensory loss in the right leg, with no bladder bowel involvement.")
+    assert [f.assertion for f in findings(x, "BladderDysfunction") + findings(
+        x, "BowelDysfunction")] == [Assertion.ABSENT, Assertion.ABSENT]
+
+
+def test_pleural_air_collections_and_contrast_uptake_are_named_findings() -> None:
+    x = run("No pleural air collections. No appreciable contrast uptake.")
+    assert {c: finding(x, c).assertion for c in ("Pneumothorax", "Enhancement")} == {
+        "Pneumothorax": Assertion.ABSENT, "Enhancement": Assertion.ABSENT}

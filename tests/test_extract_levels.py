@@ -198,3 +198,9 @@ def test_a_spinal_part_still_borrows_the_level_of_its_sentence() -> None:
 def test_a_direction_adverb_does_not_cut_a_finding_from_its_level() -> None:
     x = run("Cord rotated with a fibrous band posteriorly at L2-3.")
     assert levels_of(x, "FibrousBand") == {"L2-L3"}
+
+
+def test_and_between_levels_does_not_make_the_part_a_coordinated_site() -> None:
+    x = run("Slightly adipose evolution of the L3 and L4 body.")
+    assert sorted(s.iri.removeprefix(KG) for f in x.findings for s in f.sites) == [
+        "L3VertebralBody", "L4VertebralBody"]

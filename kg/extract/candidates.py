@@ -248,13 +248,15 @@ def _performed_kind(onto, iri: str) -> bool:
 def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo | None,
                onto) -> list[Cand]:
     is_proc = h.concept.kind is Kind.PROCEDURE
-    start, end = head_span(doc, h, b)
+    start, end = (h.start, h.end) if h.ruled_out else head_span(doc, h, b)
     span = Span(start, end, doc.text[start:end], section.name if section else None, h.rule)
     base = dict(head=h, is_procedure=is_proc, ctx=ctx, span=span, section=section,
                 severity=Severity(b.severity.value) if b.severity and not is_proc else None,
                 size=b.size.value if b.size and not is_proc else None,
                 modality=_modality(doc, h, section, onto))
     tokens = b.tokens()
+    if h.ruled_out:  # a normal statement names its finding whole: "normal heart size and
+        tokens = [t for t in tokens if h.start <= t.start and t.end <= h.end]  # mediastinum"
     parts = [t for t in tokens if t.part]
     level_toks = [t for t in tokens if t.codes and not t.part]
     direct = [t.anatomy_iri for t in level_toks if t.anatomy_iri and len(t.codes) == 1
@@ -292,8 +294,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     variants: list[tuple[str | None, Laterality | None]] = []
     own_site = onto.implied_site(h.concept.iri)
     misfit = [p for p in parts if own_site and not _site_fits(onto, p.part, own_site)]
-    coordinated = bool(misfit) and len(misfit) == len(parts) and bool(
-        _COORDINATED.search(doc.text[h.end:misfit[0].start]))
+    coordinated = bool(misfit) and len(misfit) == len(parts) and _joins_parts(
+        doc, h.end, misfit[0].start)
     if coordinated:
         # "leakage into the pedicles and the epidural space": the head names its own site
         variants.append((None, own_lats[0] if own_lats else None))
@@ -312,6 +314,20 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+_ARTICLE = re.compile(r"\s*(?:(?:the|a|an)\s+)?")
+
+
+def _joins_parts(doc: Doc, a: int, b: int) -> bool:
+    """Whether an 'and', 'or' or comma in text[a:b] joins parts, not vertebral levels
+    ('into the pedicles and the epidural space', not 'of the L3 and L4 body')."""
+    for m in _COORDINATED.finditer(doc.text, a, b):
+        after = _ARTICLE.match(doc.text, m.end()).end()
+        if not any(t.start == after and t.codes and not t.part
+                   for t in doc.tokens_in(after, after + 1)):
+            return True
+    return False
 
 
 def _levelled_parts(onto, parts: list, codes: list[str]) -> bool:
