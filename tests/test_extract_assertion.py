@@ -212,3 +212,11 @@ def test_pleural_air_collections_and_contrast_uptake_are_named_findings() -> Non
     x = run("No pleural air collections. No appreciable contrast uptake.")
     assert {c: finding(x, c).assertion for c in ("Pneumothorax", "Enhancement")} == {
         "Pneumothorax": Assertion.ABSENT, "Enhancement": Assertion.ABSENT}
+
+
+def test_a_duration_history_is_the_present_illness_not_a_past_one() -> None:
+    x = run("He presented with a one-day history of right leg weakness. There was right leg "
+            "weakness for two weeks. History of sarcoidosis.")
+    assert [(c, finding(x, c).historical) for c in ("LowerLimbWeakness", "Sarcoidosis")] == [
+        ("LowerLimbWeakness", False), ("Sarcoidosis", True)]
+    assert len(findings(x, "LowerLimbWeakness")) == 1

@@ -128,12 +128,19 @@ def _key(phrase: str) -> str:
 # ---------------------------------------------------------------- triggers
 
 
+_DURATION = re.compile(r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+                       r"eleven|twelve|several|few)[\s-]+(?:hours?|days?|weeks?|months?|"
+                       r"years?)['’]?\s+$", re.IGNORECASE)
+
+
 def find_triggers(text: str) -> list[Trigger]:
     """Every context trigger in ``text`` (longest at each position), in order."""
     c = _compiled()
     out = []
     for m in c.triggers.finditer(text):
         cat, direction = c.meta.get(_key(m.group()), ("PSEUDO", "forward"))
+        if cat == "HISTORICAL" and _DURATION.search(text, max(0, m.start() - 30), m.start()):
+            cat = "PSEUDO"  # "a 6-month history of headaches": how long, not in the past
         out.append(Trigger(m.start(), m.end(), cat, direction))
     breaks = [Trigger(m.start(), m.start() + 1, "COMMA_CLAUSE", "forward")
               for m in c.comma_clause.finditer(text)]
