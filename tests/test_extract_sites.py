@@ -45,3 +45,14 @@ def test_a_part_reached_by_the_previous_finding_is_not_the_next_ones() -> None:
     placed = {(f.laterality.value if f.laterality else None,
                tuple(s.iri.removeprefix(KG) for s in f.sites)) for f in x.findings}
     assert placed == {("Right", ("MedullaOblongata",)), ("Left", ("FlocculonodularLobe",))}
+
+
+def test_parts_stacked_before_the_head_make_one_finding_at_both() -> None:
+    x = run("Left cerebellar PICA infarction.")
+    assert [(f.laterality, {s.iri.removeprefix(KG) for s in f.sites}) for f in x.findings] == [
+        (Laterality.LEFT, {"Cerebellum", "PosteriorInferiorCerebellarArtery"})]
+
+
+def test_coordinated_parts_before_the_head_stay_one_finding_each() -> None:
+    x = run("Left leg and hip pain.")
+    assert len(x.findings) == 2

@@ -299,8 +299,11 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if coordinated:
         # "leakage into the pedicles and the epidural space": the head names its own site
         variants.append((None, own_lats[0] if own_lats else None))
-    for p in parts or [None]:
-        lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or [None]
+    stacked = _stacked(doc, b, parts)
+    for p in (parts[-1:] if stacked else parts) or [None]:
+        lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or (
+            next((_lats(b.token_lats[t.start]) for t in parts if b.token_lats.get(t.start)),
+                 []) if stacked else []) or [None]
         variants.extend((p.part if p else None, lat) for lat in lats)
     for part, lat in variants:
         iri = h.concept.iri
@@ -310,10 +313,23 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         concept = onto.get(iri) or h.concept
         for group in level_groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
+            if stacked and part:  # "cerebellar PICA infarction": the outer parts too
+                sites = (*sites, *(Site(t.part) for t in parts[:-1]
+                                   if all(x.iri != t.part for x in sites)))
             out.append(Cand(concept=concept, sites=sites, parts=(part,) if part else (),
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+def _stacked(doc: Doc, b: Binding, parts: list) -> bool:
+    """'cerebellar PICA infarction', 'cervical spinal cord lesion': several parts stacked
+    before the head with no 'and', 'or' or comma between them name one place (the one
+    next to the head, inside the others), so they make one finding, not one each."""
+    if len(parts) < 2 or any(t not in b.pre for t in parts):
+        return False
+    return not any(_COORDINATED.search(doc.text, a.end, c.start)
+                   for a, c in zip(parts, parts[1:], strict=False))
 
 
 _ARTICLE = re.compile(r"\s*(?:(?:the|a|an)\s+)?")
