@@ -107,3 +107,15 @@ def test_bleeds_in_two_compartments_are_two_findings() -> None:
 
 def test_rotated_cord_is_a_finding() -> None:
     assert "SpinalCordRotation" in classes(run("Cord rotated with a fibrous band at L2-3."))
+
+
+@pytest.mark.parametrize("text, cls", [
+    ("Neurologic exam shows up-going toes.", "BabinskiSign"),
+    ("Pt is TTP along the spine.", "Tenderness"),
+    ("Found him comatose.", "Coma"),
+    ("Left facial nerve paresis.", "FacialNervePalsy"),
+    ("Increased dyspnea on exertion.", "ExertionalDyspnea"),
+    ("A history of gait problems.", "GaitDisturbance"),
+])
+def test_clinical_phrasings_name_their_finding(text: str, cls: str) -> None:
+    assert cls in classes(run(text))

@@ -121,3 +121,13 @@ def test_two_negated_findings_of_related_classes_stay_two() -> None:
 def test_a_diagnosis_restating_the_vertebra_joins_the_fracture_at_its_part() -> None:
     x = run("Fracture of the right lateral mass of the atlas. Impression: atlas fracture.")
     assert len(findings(x, "AtlasFracture")) == 1
+
+
+def test_a_general_and_a_specific_finding_listed_together_stay_two() -> None:
+    x = run("Bilateral temporal bone fractures as well as a transverse clival fracture.")
+    assert classes(x) == ["Fracture", "ClivalFracture"]
+
+
+def test_a_specific_mention_in_a_later_sentence_still_refines_the_general_one() -> None:
+    x = run("There is a fracture. It is a clival fracture.")
+    assert classes(x) == ["ClivalFracture"]

@@ -16,6 +16,7 @@ new finding.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -89,6 +90,8 @@ def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
         return False
     if item.assertion is Assertion.ABSENT and item.concept.iri != c.concept.iri:
         return False  # "denies radiation of pain ... no tenderness": two things ruled out
+    if item.concept.iri != c.concept.iri and _listed_beside(item, c, time.doc.text):
+        return False  # "temporal bone fractures as well as a clival fracture": two
     theirs_t = _timing(c)
     if item.timing != theirs_t:
         if item.timing and theirs_t:
@@ -114,6 +117,23 @@ def _names_own_site(onto, c: Cand) -> bool:
     return implied is not None and all(
         onto.is_a(s.iri, implied) and (s.level is None or s.iri == implied)
         for s in c.sites)
+
+
+_LIST_JOIN = re.compile(r"\b(?:and|or|as\s+well\s+as|along\s+with|together\s+with|plus)\b",
+                        re.IGNORECASE)
+
+
+def _listed_beside(item: Item, c: Cand, text: str) -> bool:
+    """Whether ``c`` and a mention of ``item`` are members of one list in one sentence
+    ("dyspnea and orthopnea"): a general and a specific class named side by side are
+    two findings, not a re-mention."""
+    for other in item.cands:
+        if other.head.sentence != c.head.sentence:
+            continue
+        a, b = sorted((other.head, c.head), key=lambda h: h.start)
+        if a.end <= b.start and _LIST_JOIN.search(text, a.end, b.start):
+            return True
+    return False
 
 
 def _repeat_before(text: str, c: Cand) -> bool:
