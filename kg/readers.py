@@ -395,6 +395,11 @@ def _unique(case: CaseText, seen: dict[str, str], problems: list[ReadProblem]) -
 def _iter_lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for every line of ``text``, without its ``\\n``, ``\\r\\n`` or ``\\r``."""
     offset = 0
+    if "\r" not in text:  # the common case: str.split is ~10x faster than the regex
+        for line in text.split("\n"):
+            yield offset, line
+            offset += len(line) + 1
+        return
     for match in _LINE_END.finditer(text):
         yield offset, text[offset:match.start()]
         offset = match.end()
