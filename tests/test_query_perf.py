@@ -1,16 +1,17 @@
-"""The rewritten competency questions answer as their first formulations did, and scale.
+"""The rewritten competency questions answer as their first formulations did.
 
 The queries in ``kg/queries`` were rewritten for speed at corpus scale (anchored on the
-few matching ontology classes and fixed join orders through nested sub-selects). The
+few matching ontology classes, one basic graph pattern the planner joins row by row). The
 first formulations are kept in ``tests/data/cq_reference`` as the reference: on a store
 of small synthetic cases both must give the same rows. ``GROUP_CONCAT`` has no order
-in SPARQL, so its items are compared as sets.
+in SPARQL, so its items are compared as sets. How their latency grows with the corpus
+is measured by the benchmark (``make bench``: the latency ratio between sizes), not by a
+timed unit test.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -80,35 +81,3 @@ def test_the_reference_covers_answers(small_store):
     store = open_store(small_store, read_only=True)
     answered = [q.name for q in named_queries() if len(run_query(q.name, store))]
     assert len(answered) >= 4, answered
-
-
-def _times(target: str) -> dict[str, float]:
-    store = open_store(target, read_only=True)
-    out = {}
-    for q in named_queries():
-        run_query(q.name, store)  # warm
-        best = min(_timed(q.name, store) for _ in range(3))
-        out[q.name] = best
-    store.close()
-    return out
-
-
-def _timed(name: str, store) -> float:
-    start = time.perf_counter()
-    run_query(name, store)
-    return time.perf_counter() - start
-
-
-@pytest.mark.slow
-def test_query_time_grows_at_most_linearly(tmp_path):
-    """From N to 4N cases no query's time grows by more than ~4x (with slack for noise)."""
-    n = 500
-    times = {}
-    for size in (n, 4 * n):
-        target = str(tmp_path / f"store{size}")
-        run_build([_corpus(tmp_path / f"cases{size}.jsonl", size)], store=target)
-        times[size] = _times(target)
-    for name, small in times[n].items():
-        big = times[4 * n][name]
-        # absolute floor: queries that take a few ms are dominated by fixed costs
-        assert big <= 4 * 1.5 * max(small, 0.005), (name, small, big)
