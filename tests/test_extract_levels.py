@@ -204,3 +204,16 @@ def test_and_between_levels_does_not_make_the_part_a_coordinated_site() -> None:
     x = run("Slightly adipose evolution of the L3 and L4 body.")
     assert sorted(s.iri.removeprefix(KG) for f in x.findings for s in f.sites) == [
         "L3VertebralBody", "L4VertebralBody"]
+
+
+def test_parts_named_with_their_own_level_keep_it() -> None:
+    x = run("The mass erodes into T9 & T10 vertebral bodies, T9 pedicle, rib 9.")
+    sites = sorted((s.iri.removeprefix(KG), s.level) for f in findings(x, "BoneErosion")
+                   for s in f.sites)
+    assert sites == [("Rib9", None), ("T10VertebralBody", "T10"), ("T9Pedicle", "T9"),
+                     ("T9VertebralBody", "T9")]
+
+
+def test_a_range_in_one_part_name_stays_one_lesion() -> None:
+    x = run("Metastases in the T8-T10 vertebral bodies.")
+    assert len(x.findings) == 1 and levels(x.findings[0]) == {"T8", "T9", "T10"}

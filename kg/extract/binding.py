@@ -74,7 +74,7 @@ def bind_rules() -> _BindRules:
     subject_gap = rules.trie_alternation(site_data["subject_gap"])
     return _BindRules(
         post_gap=rules.compile_regex(
-            r"^[\s,]*(?:(?:" + _GAP_WORDS + "|" + verbs + r")[\s,]+)*$", "sites.json"),
+            r"^[\s,&]*(?:(?:" + _GAP_WORDS + "|" + verbs + r")[\s,&]+)*$", "sites.json"),
         both=rules.compile_regex(mods["bilateral_before_part"], "modifiers.json"),
         plural=rules.compile_regex(mods["bilateral_part_plural"], "modifiers.json"),
         fronted_after=rules.compile_regex(mods["fronted_side_after"], "modifiers.json"),

@@ -305,13 +305,15 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
             next((_lats(b.token_lats[t.start]) for t in parts if b.token_lats.get(t.start)),
                  []) if stacked else []) or [None]
         variants.extend((p.part if p else None, lat) for lat in lats)
+    per_part = _own_level_groups(doc, onto, parts, level_toks) if len(carried) <= 1 else None
     for part, lat in variants:
+        groups = per_part.get(part, [[]]) if per_part is not None else level_groups
         iri = h.concept.iri
         if part and coordinated and not _site_fits(onto, part, own_site):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
         iri = specialise_at(onto, iri, part) if part else iri
         concept = onto.get(iri) or h.concept
-        for group in level_groups:
+        for group in groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
             if stacked and part:  # "cerebellar PICA infarction": the outer parts too
                 sites = (*sites, *(Site(t.part) for t in parts[:-1]
@@ -320,6 +322,45 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+_LEVEL_JOIN = re.compile(r"[\s,&]*(?:(?:and|or)[\s,]*)?")
+
+
+def _own_level_groups(doc: Doc, onto, parts: list, level_toks: list) -> dict | None:
+    """'erodes into T9 & T10 vertebral bodies, T9 pedicle, rib 9': parts named with their
+    own level take that level (and the bare levels coordinated right before them), not
+    every level of the phrase; a part with none then takes the bare levels left over.
+    None when no part is named with its own level (the phrase's levels are everyone's)."""
+    starts = {t.start for t in level_toks}
+    vertebra = KG + "Vertebra"  # "the T10 and T11 vertebrae" are the levels themselves
+    own = [p for p in parts if p.codes and p.start in starts and not onto.is_a(p.part, vertebra)]
+    if not own:
+        return None
+
+    def inside(p) -> list:
+        return [t for t in level_toks if p.start <= t.start and t.end <= p.end]
+
+    bare = [t for t in level_toks if not any(t in inside(p) for p in own)]
+    groups: dict = {}
+    taken: set[int] = set()
+    for p in own:
+        # a range in one token ("T8-T10 bodies") is one lesion
+        mine = [[c for t in inside(p) for c in t.codes] or list(p.codes)]
+        before = [t for t in bare if t.end <= p.start and t.start not in taken]
+        cur = p.start
+        for t in reversed(before):  # "T9 & T10 vertebral bodies": T9 is a body too
+            if not _LEVEL_JOIN.fullmatch(doc.text, t.end, cur):
+                break
+            mine.insert(0, list(t.codes))
+            taken.add(t.start)
+            cur = t.start
+        groups.setdefault(p.part, []).extend(mine)
+    rest = [list(t.codes) for t in bare if t.start not in taken]
+    for p in parts:
+        if p not in own:
+            groups.setdefault(p.part, []).extend(rest or [[]])
+    return groups
 
 
 def _stacked(doc: Doc, b: Binding, parts: list) -> bool:
