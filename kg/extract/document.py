@@ -27,7 +27,7 @@ from kg.extract.sections import (
     find_sections,
     unlabelled_sections,
 )
-from kg.extract.sentences import Sentence, split_clauses, split_sentences
+from kg.extract.sentences import Sentence, split_all_clauses, split_sentences
 from kg.model import CaseText, Concept, Kind
 from kg.namespaces import KG
 
@@ -282,7 +282,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     """Run every single-pass finder over ``case.text`` and index the results."""
     text = case.text
     sentences = split_sentences(text)
-    clauses = [split_clauses(text, s.start, s.end) for s in sentences]
+    clauses = split_all_clauses(text, sentences)  # speed: one scan (split_clauses each)
     secs = find_sections(case, lex, onto)
     if secs:
         titles = [t for t in _title_sections(case) if not any(s.start <= t.start < s.end
