@@ -96,6 +96,23 @@ def normalise_token(token: str) -> str:
     return singular(t)
 
 
+# speed: normalise_token's answers in a plain dict, read for a whole text by one C-level
+# ``map(dict.get, ...)`` (cheaper per word than the lru_cache wrapper); bounded like it
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalise_all(words: list[str]) -> list[str]:
+    """``[normalise_token(w) for w in words]``, through :data:`_NORMALISED`."""
+    norm = list(map(_NORMALISED.get, words))
+    if None in norm:
+        if len(_NORMALISED) > 200_000:
+            _NORMALISED.clear()
+        for i, n in enumerate(norm):
+            if n is None:
+                n = norm[i] = _NORMALISED[words[i]] = normalise_token(words[i])
+    return norm  # type: ignore[return-value]  # every None replaced
+
+
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised form) for each word of ``text``."""
     return [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
@@ -153,7 +170,9 @@ class Lexicon:
         self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
-            self._automaton.add_word(f" {key} ", key)
+            # speed: the value carries what match needs per hit: (key, its length + 1
+            # for the leading space, its number of spaces = words - 1)
+            self._automaton.add_word(f" {key} ", (key, len(key) + 1, key.count(" ")))
         if self._entries:
             self._automaton.make_automaton()
 
@@ -177,14 +196,14 @@ class Lexicon:
         parts = _TOKEN_SPLIT.split(text)  # word i is parts[2 * i + 1]
         if len(parts) == 1 or not self._entries:
             return []
-        norm = list(map(normalise_token, parts[1::2]))
+        norm = _normalise_all(parts[1::2])
         # where each token's leading space sits in " tok1 tok2 ... tokN "
         # (speed: len + 1 summed by C calls, no Python lambda per token)
         lead = list(accumulate(map((1).__add__, map(len, norm)), initial=0))
         candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
-        for end_char, key in self._automaton.iter(" " + " ".join(norm) + " "):
-            first = bisect_left(lead, end_char - len(key) - 1)
-            candidates.append((first, -(first + key.count(" ")), key))
+        for end_char, (key, width, gaps) in self._automaton.iter(" " + " ".join(norm) + " "):
+            first = bisect_left(lead, end_char - width)
+            candidates.append((first, -(first + gaps), key))
         candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
