@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from kg.model import quick_init
 from kg.namespaces import KG
 from kg.ontology import Ontology
 
@@ -123,6 +124,7 @@ def normalise(text: str) -> str:
     return " ".join(t for _, _, t in tokens(text))
 
 
+@quick_init  # speed: a cheaper __init__, the same record
 @dataclass(frozen=True)
 class Match:
     """A term found in a text: offsets into that text, end exclusive."""
