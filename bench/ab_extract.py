@@ -31,18 +31,28 @@ def _load(ontology: str | None):
     return onto, Lexicon.from_ontology(onto)
 
 
-def time_extract(corpus: str, ontology: str | None) -> tuple[int, float, float]:
-    """(cases, wall seconds, CPU seconds) of read + extract over ``corpus``."""
+def time_extract(corpus: str, ontology: str | None,
+                 rounds: int = 1) -> tuple[int, float, float]:
+    """(cases, wall seconds, CPU seconds) of read + extract over ``corpus``; with
+    ``rounds`` > 1 the corpus is run that many times in this process and the round with
+    the least CPU time is kept (steadier on a shared machine; later rounds find the
+    rules' regexes compiled already)."""
     from kg.extract import extract_case
     from kg.readers import read_paths
 
     onto, lex = _load(ontology)
-    start, cpu = time.perf_counter(), time.process_time()
-    cases = 0
-    for case in read_paths([corpus]):
-        extract_case(case, onto, lex)
-        cases += 1
-    return cases, time.perf_counter() - start, time.process_time() - cpu
+    best: tuple[int, float, float] | None = None
+    for _ in range(max(1, rounds)):
+        start, cpu = time.perf_counter(), time.process_time()
+        cases = 0
+        for case in read_paths([corpus]):
+            extract_case(case, onto, lex)
+            cases += 1
+        found = (cases, time.perf_counter() - start, time.process_time() - cpu)
+        if best is None or found[2] < best[2]:
+            best = found
+    assert best is not None
+    return best
 
 
 def dump(paths: list[str], ontology: str | None, out: str) -> int:
@@ -66,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--ontology")
     ap.add_argument("-o", "--output", default="extractions.txt")
+    ap.add_argument("--rounds", type=int, default=1, help="time: best of N runs (CPU time)")
     args = ap.parse_args(argv)
     if args.mode == "time":
-        cases, seconds, cpu = time_extract(args.paths[0], args.ontology)
+        cases, seconds, cpu = time_extract(args.paths[0], args.ontology, args.rounds)
         print(f"{cases} {seconds:.3f} {cases / seconds:.1f} {cpu:.3f} {cases / cpu:.1f}")
     else:
         print(dump(args.paths, args.ontology, args.output), file=sys.stderr)

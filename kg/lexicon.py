@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from kg.model import quick_init
 from kg.namespaces import KG
 from kg.ontology import Ontology
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*", re.UNICODE)
+# speed: _TOKEN as one group, so ``split`` gives [gap, word, gap, word, ..., gap]: the
+# words and (by summing lengths) their offsets, without a match object per word
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.UNICODE)
 
 # British -> American spelling, applied inside tokens (order matters: longer first).
 _SPELLING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -93,6 +97,23 @@ def normalise_token(token: str) -> str:
     return singular(t)
 
 
+# speed: normalise_token's answers in a plain dict, read for a whole text by one C-level
+# ``map(dict.get, ...)`` (cheaper per word than the lru_cache wrapper); bounded like it
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalise_all(words: list[str]) -> list[str]:
+    """``[normalise_token(w) for w in words]``, through :data:`_NORMALISED`."""
+    norm = list(map(_NORMALISED.get, words))
+    if None in norm:
+        if len(_NORMALISED) > 200_000:
+            _NORMALISED.clear()
+        for i, n in enumerate(norm):
+            if n is None:
+                n = norm[i] = _NORMALISED[words[i]] = normalise_token(words[i])
+    return norm  # type: ignore[return-value]  # every None replaced
+
+
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised form) for each word of ``text``."""
     return [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
@@ -103,6 +124,7 @@ def normalise(text: str) -> str:
     return " ".join(t for _, _, t in tokens(text))
 
 
+@quick_init  # speed: a cheaper __init__, the same record
 @dataclass(frozen=True)
 class Match:
     """A term found in a text: offsets into that text, end exclusive."""
@@ -150,7 +172,9 @@ class Lexicon:
         self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
-            self._automaton.add_word(f" {key} ", key)
+            # speed: the value carries what match needs per hit: (key, its length + 1
+            # for the leading space, its number of spaces = words - 1)
+            self._automaton.add_word(f" {key} ", (key, len(key) + 1, key.count(" ")))
         if self._entries:
             self._automaton.make_automaton()
 
@@ -171,25 +195,27 @@ class Lexicon:
         The per-token work is kept in C-level ``map``/``accumulate`` calls; Python
         code runs only per candidate match (this is the extraction hot path).
         """
-        found_words = list(_TOKEN.finditer(text))
-        if not found_words or not self._entries:
+        parts = _TOKEN_SPLIT.split(text)  # word i is parts[2 * i + 1]
+        if len(parts) == 1 or not self._entries:
             return []
-        norm = list(map(normalise_token, map(re.Match.group, found_words)))
+        norm = _normalise_all(parts[1::2])
         # where each token's leading space sits in " tok1 tok2 ... tokN "
         # (speed: len + 1 summed by C calls, no Python lambda per token)
         lead = list(accumulate(map((1).__add__, map(len, norm)), initial=0))
         candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
-        for end_char, key in self._automaton.iter(" " + " ".join(norm) + " "):
-            first = bisect_left(lead, end_char - len(key) - 1)
-            candidates.append((first, -(first + key.count(" ")), key))
+        for end_char, (key, width, gaps) in self._automaton.iter(" " + " ".join(norm) + " "):
+            first = bisect_left(lead, end_char - width)
+            candidates.append((first, -(first + gaps), key))
         candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
         plain = self._plain
+        # offset of parts[j] in text: word i spans at[2 * i + 1]:at[2 * i + 2]
+        at = list(accumulate(map(len, parts), initial=0)) if candidates else []
         for first, neg_last, key in candidates:
             if first < next_free:
                 continue
-            start, end = found_words[first].start(), found_words[-neg_last].end()
+            start, end = at[2 * first + 1], at[2 - 2 * neg_last]
             iris = plain.get(key) or self._resolve(key, text[start:end])
             if iris:
                 out.append(Match(start, end, text[start:end], iris[0], iris[1:]))

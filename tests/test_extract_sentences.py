@@ -1,6 +1,6 @@
 """Sentence and clause splitting."""
 
-from kg.extract.sentences import split_clauses, split_sentences
+from kg.extract.sentences import split_all_clauses, split_clauses, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -32,3 +32,15 @@ def test_clause_splits_before_but():
     text = "No fracture but edema."
     assert [text[a:b].strip() for a, b in split_clauses(text, 0, len(text))] == [
         "No fracture", "but edema."]
+
+
+def test_all_clauses_from_one_scan_equal_each_sentence_scanned_alone():
+    # sentence edges a whole-text scan sees across: a line ending in "," or ":" before a
+    # clause word, a sentence opening with "But", a ";" at a line's end
+    text = ("Pain in the back,\nWith radiation to the leg; no weakness: none.\n"
+            "But edema, which resolved. Mass:\nHowever stable;\n  then, after surgery, "
+            "fracture, but healed.")
+    sents = split_sentences(text)
+    assert len(sents) > 3
+    assert split_all_clauses(text, sents) == [split_clauses(text, s.start, s.end)
+                                              for s in sents]

@@ -48,8 +48,14 @@ def _term(lex, onto, phrase: str, kinds) -> object | None:
 def _members_before(text: str, start: int, floor: int) -> list[tuple[int, int, str]]:
     """Candidate members ending right before ``start`` (behind a separator), longest
     first: (start, end, words)."""
+    lo = max(floor, start - 80)
+    # speed: the separator ending the window ends in "," or in "and"/"or" (then blanks);
+    # without one the regex, tried at each of the window's positions, cannot match
+    tail = text[lo:start].rstrip()[-3:].lower()
+    if not tail.endswith((",", "and", "or")):
+        return []
     before = _patterns()[0]
-    m = before.search(text, max(floor, start - 80), start)
+    m = before.search(text, lo, start)
     if m is None:
         return []
     words = list(re.finditer(_WORD, m["member"]))

@@ -169,7 +169,7 @@ class Gate:
         if text is seen:
             return answer
         low = lowered(text)
-        answer = low is None or any(n in low for n in self.needles)
+        answer = low is None or any(map(low.__contains__, self.needles))  # speed: C-level
         self._last = (text, answer)
         return answer
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.model import quick_init
+
 ABBREVIATIONS = frozenset(
     """y.o. yo. y/o. dr. drs. mr. mrs. ms. prof. st. e.g. i.e. eg. ie. vs. v. approx. appt.
     fig. figs. no. nos. cf. al. jr. sr. b.i.d. t.i.d. q.i.d. q.d. p.o. p.r.n. a.m. p.m.
@@ -30,6 +32,7 @@ _CLAUSE = re.compile(
 )
 
 
+@quick_init  # speed: a cheaper __init__, the same record
 @dataclass(frozen=True)
 class Sentence:
     """A sentence as an offset range, with its paragraph number."""
@@ -102,3 +105,32 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             bounds.append(m.end())
     bounds.append(end)
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def split_all_clauses(text: str, sentences: list[Sentence]) -> list[list[tuple[int, int]]]:
+    """:func:`split_clauses` of every sentence (sorted, disjoint, trimmed, as
+    :func:`split_sentences` gives them), from one scan of the whole text (speed: one
+    regex call per case, not per sentence; the same clauses).
+
+    A whole-text match differs from the sentence's own scan only where it reaches past
+    the sentence (a "," ending a line, its blanks and the next sentence's "With"), and
+    such a match ends after the sentence (dropped) or at its start (adding no bound).
+    """
+    spans = [m.span() for m in _CLAUSE.finditer(text)]
+    out: list[list[tuple[int, int]]] = []
+    k, n = 0, len(spans)
+    for s in sentences:
+        a, b = s.start, s.end
+        while k < n and spans[k][0] < a:
+            k += 1
+        if k == n or spans[k][0] >= b:  # most sentences: one clause
+            out.append([(a, b)])
+            continue
+        bounds = [a]
+        while k < n and spans[k][0] < b and spans[k][1] <= b:
+            if spans[k][1] > bounds[-1]:
+                bounds.append(spans[k][1])
+            k += 1
+        bounds.append(b)
+        out.append([(x, y) for x, y in zip(bounds, bounds[1:], strict=False) if y > x])
+    return out
