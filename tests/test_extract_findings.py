@@ -113,6 +113,7 @@ def test_rotated_cord_is_a_finding() -> None:
     ("Neurologic exam shows up-going toes.", "BabinskiSign"),
     ("Pt is TTP along the spine.", "Tenderness"),
     ("Found him comatose.", "Coma"),
+    ("He was in a coma for two days.", "Coma"),
     ("Left facial nerve paresis.", "FacialNervePalsy"),
     ("Increased dyspnea on exertion.", "ExertionalDyspnea"),
     ("A history of gait problems.", "GaitDisturbance"),
