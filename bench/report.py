@@ -125,6 +125,32 @@ def query_table(loads: list[Load], query_timeout: float) -> list[str]:
     return out
 
 
+def growth_table(loads: list[Load]) -> list[str]:
+    """Each query's latency at one size divided by its latency at the next smaller size,
+    per engine: near the size ratio (10 from 1k to 10k) is linear growth, above it worse.
+    Latencies under 5 ms are raised to 5 ms first (fixed costs dominate them)."""
+    out = ["| sizes | size ratio | engine | query | latency ratio |", "|---|---:|---|---|---:|"]
+    sizes = list(dict.fromkeys(load.size for load in loads))
+    for small, big in zip(sizes, sizes[1:], strict=False):
+        for engine in dict.fromkeys(load.engine for load in loads):
+            before = _latencies(loads, small, engine)
+            after = _latencies(loads, big, engine)
+            for name in sorted(before.keys() & after.keys(), key=lambda n: (len(n), n)):
+                ratio = max(after[name], 0.005) / max(before[name], 0.005)
+                out.append(f"| {small:,} → {big:,} | {big / small:,.0f} | {engine} | {name} | "
+                           f"{ratio:,.1f} |")
+    return out
+
+
+def _latencies(loads: list[Load], size: int, engine: str) -> dict[str, float]:
+    """Seconds of each query that answered on ``engine`` at ``size``."""
+    for load in loads:
+        if load.size == size and load.engine == engine and load.result.ok:
+            return {name: q["seconds"] for name, q in load.result.get("queries", {}).items()
+                    if isinstance(q, dict) and q.get("seconds") is not None}
+    return {}
+
+
 def render(report: Report, query_timeout: float) -> str:
     """The whole report as Markdown."""
     lines = ["# CaseKG benchmark", "", *report.header, ""]
@@ -134,6 +160,11 @@ def render(report: Report, query_timeout: float) -> str:
     lines += ["## Loading the built graph (N-Triples)", "", *load_table(report.loads), ""]
     lines += ["## Competency questions (latency, row count)", "",
               *query_table(report.loads, query_timeout), ""]
+    growth = growth_table(report.loads)
+    if len(growth) > 2:
+        lines += ["## How query latency grows with the corpus", "",
+                  "Latency at a size divided by latency at the next smaller size (linear "
+                  "growth: the size ratio).", "", *growth, ""]
     lines += ["## Start-up", "", *report.startup, ""]
     if report.notes:
         lines += ["## Notes", "", *(f"- {n}" for n in report.notes), ""]

@@ -217,10 +217,12 @@ def step_medspacy(p: Params) -> Params:
 
 
 def step_build(p: Params) -> Params:
-    """``kg build CORPUS -o OUT [--workers N]`` end to end, in a child process."""
+    """``kg build CORPUS -o OUT [--workers N]`` end to end, in a child process; with
+    ``store`` true, ``--store OUT`` (a store directory) instead of ``-o OUT``."""
     out = Path(p["output"])
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [p["kg"], "-q", "build", p["corpus"], "-o", str(out)]
+    target = ["--store", str(out)] if p.get("store") else ["-o", str(out)]
+    cmd = [p["kg"], "-q", "build", p["corpus"], *target]
     if p.get("ontology"):
         cmd += ["--ontology", p["ontology"]]
     if p.get("workers"):
@@ -230,7 +232,7 @@ def step_build(p: Params) -> Params:
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     report_path = out.parent / "build-report.json"
-    if not out.is_file() or not report_path.is_file():
+    if not out.exists() or not report_path.is_file():
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise Unavailable(f"kg build exited {proc.returncode}: {tail[:160]}")
     report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -240,7 +242,14 @@ def step_build(p: Params) -> Params:
         raise Unavailable(f"kg build built no case ({len(failures)} failed: {first[:120]})")
     return _throughput(report["cases"], seconds, triples=report.get("triples"),
                        failures=len(failures), exit_code=proc.returncode, child_rss_mb=rss,
-                       bytes=out.stat().st_size)
+                       bytes=_size(out))
+
+
+def _size(path: Path) -> int:
+    """Bytes of a file, or of every file under a directory."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def step_stream_nt(p: Params) -> Params:
