@@ -220,3 +220,8 @@ def test_a_duration_history_is_the_present_illness_not_a_past_one() -> None:
     assert [(c, finding(x, c).historical) for c in ("LowerLimbWeakness", "Sarcoidosis")] == [
         ("LowerLimbWeakness", False), ("Sarcoidosis", True)]
     assert len(findings(x, "LowerLimbWeakness")) == 1
+
+
+def test_no_progression_of_a_finding_does_not_rule_it_out() -> None:
+    x = run("Follow-up imaging revealed no progression of the dissection.")
+    assert finding(x, "ArterialDissection").assertion is Assertion.PRESENT

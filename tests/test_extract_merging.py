@@ -131,3 +131,13 @@ def test_a_general_and_a_specific_finding_listed_together_stay_two() -> None:
 def test_a_specific_mention_in_a_later_sentence_still_refines_the_general_one() -> None:
     x = run("There is a fracture. It is a clival fracture.")
     assert classes(x) == ["ClivalFracture"]
+
+
+def test_restricted_diffusion_suggesting_ischemia_is_its_evidence() -> None:
+    x = run("Imaging did not show any restricted diffusion to suggest ischemia.")
+    assert classes(x) == ["Ischemia"]
+
+
+def test_restricted_diffusion_alone_in_its_sentence_stays_a_finding() -> None:
+    assert classes(run("Restricted diffusion in the left temporal lobe.")) == [
+        "RestrictedDiffusion"]
