@@ -93,6 +93,22 @@ def test_valueset_parser_pairs_each_cui_with_its_snomed_code(fsh):
                    ("3456789", None, "Gadget without CUI")]
 
 
+def test_a_cui_listed_alone_is_its_own_concept_without_a_snomed_code(fsh):
+    text = ('* http://snomed.info/sct#1234567 //"Widget" \n'
+            '* http://terminology.hl7.org/CodeSystem/umls/sab#C7654321 //"Widget" \n\n'
+            '* http://terminology.hl7.org/CodeSystem/umls/sab#C2222222 //"Bare gadget" \n')
+    got = [(c.sct, c.umls, c.meaning) for c in fsh.parse_valueset(text)]
+    assert got == [("1234567", "C7654321", "Widget"), (None, "C2222222", "Bare gadget")]
+
+
+def test_a_second_cui_for_one_concept_is_refused(fsh):
+    text = ('* http://snomed.info/sct#1234567 //"Widget" \n'
+            '* http://terminology.hl7.org/CodeSystem/umls/sab#C7654321 //"Widget" \n'
+            '* http://terminology.hl7.org/CodeSystem/umls/sab#C7654322 //"Widget" \n')
+    with pytest.raises(ValueError, match="listed twice"):
+        fsh.parse_valueset(text)
+
+
 def test_rows_are_written_only_for_codes_with_a_cui(fsh, tmp_path):
     path = tmp_path / "ValueSet-dicom-cid-1-Widgets.fsh"
     path.write_text(FSH_TEXT)

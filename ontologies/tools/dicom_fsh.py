@@ -13,8 +13,9 @@ tool parses that text, so no identifier is copied by hand:
 
 A value set lists each concept as consecutive lines ``...sct#CODE //"Meaning"``,
 ``...srt#ID //"Meaning"``, ``...umls/sab#CUI //"Meaning"`` (older commits: ``umls#CUI "Meaning"``);
-lines starting with ``//`` are commented out.  Other coding schemes (DCM, FMA, LOINC) open a
-concept that has no SNOMED CT code.
+lines starting with ``//`` are commented out.  Other coding schemes (DCM, FMA, LOINC, NCIt), and
+a UMLS or SRT line whose meaning differs from the open concept's (CID 6060 lists "Mastectomy"
+by its CUI alone), open a concept that has no SNOMED CT code.
 """
 
 from __future__ import annotations
@@ -72,8 +73,12 @@ def parse_valueset(text: str) -> list[Concept]:
             if scheme == "sct":
                 current.sct = code
             continue
-        if current is None or current.meaning != meaning or getattr(current, scheme):
-            raise ValueError(f"{scheme} code {code} ({meaning!r}) outside its concept")
+        if current is None or current.meaning != meaning:
+            # a concept listed by its UMLS (or SRT) code alone: no SNOMED CT code, no row
+            current = Concept(meaning=meaning)
+            concepts.append(current)
+        elif getattr(current, scheme):
+            raise ValueError(f"{scheme} code {code} ({meaning!r}) listed twice")
         setattr(current, scheme, code)
     return concepts
 
