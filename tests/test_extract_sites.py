@@ -56,3 +56,14 @@ def test_parts_stacked_before_the_head_make_one_finding_at_both() -> None:
 def test_coordinated_parts_before_the_head_stay_one_finding_each() -> None:
     x = run("Left leg and hip pain.")
     assert len(x.findings) == 2
+
+
+def test_parts_side_by_side_after_the_head_make_one_finding() -> None:
+    x = run("Sustained clonus on the RLE ankle.")
+    assert [(f.laterality, {s.iri.removeprefix(KG) for s in f.sites}) for f in x.findings] == [
+        (Laterality.RIGHT, {"RightLowerLimb", "AnkleJoint"})]
+
+
+def test_a_part_with_a_noun_of_its_own_is_not_coordinated_before_the_next_head() -> None:
+    x = run("Clonus on the ankle jerk and mildly ataxic gait.")
+    assert all(not f.sites for f in x.findings if f.concept.iri == KG + "GaitAtaxia")

@@ -26,6 +26,7 @@ from kg.extract.document import Doc, Head, SiteToken
 from kg.model import Laterality
 
 _COORD = re.compile(r"\b(?:and|or)\b|,|&")
+_JOINED_NEXT = re.compile(r"\s*(?:,|&|(?:and|or)\b)", re.IGNORECASE)
 # A postmodifying site hangs off its head through a preposition ("node at L4",
 # "leakage into the pedicle", "dissection spanning from C1-C6") or a verb of place
 # ("lucency crosses the rib": ``site_verbs`` in sites.json); another verb or a new
@@ -119,7 +120,9 @@ def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
         if not same_noun_phrase(doc.text, tok.end, cur, 3, allow_coordination=True):
             break
         joined = bool(_COORD.search(doc.text[tok.end:cur]))
-        (coord if joined and tok.part and not plain else plain).append(tok)
+        if joined and not _JOINED_NEXT.match(doc.text, tok.end, cur):
+            break  # "ankle jerk and ataxic gait": the part has a noun of its own first
+        (coord if (joined or coord) and tok.part and not plain else plain).append(tok)
         cur = tok.start
     return plain[::-1], coord[::-1]
 

@@ -299,8 +299,9 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if coordinated:
         # "leakage into the pedicles and the epidural space": the head names its own site
         variants.append((None, own_lats[0] if own_lats else None))
-    stacked = _stacked(doc, b, parts)
-    for p in (parts[-1:] if stacked else parts) or [None]:
+    inner = _stacked(doc, b, parts)
+    stacked = inner is not None
+    for p in ([inner] if stacked else parts) or [None]:
         lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or (
             next((_lats(b.token_lats[t.start]) for t in parts if b.token_lats.get(t.start)),
                  []) if stacked else []) or [None]
@@ -316,8 +317,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         for group in groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
             if stacked and part:  # "cerebellar PICA infarction": the outer parts too
-                sites = (*sites, *(Site(t.part) for t in parts[:-1]
-                                   if all(x.iri != t.part for x in sites)))
+                sites = (*sites, *(Site(t.part) for t in parts
+                                   if t is not inner and all(x.iri != t.part for x in sites)))
             out.append(Cand(concept=concept, sites=sites, parts=(part,) if part else (),
                             laterality=lat, **base))
     out.extend(_distributed(doc, h, b, onto, base))
@@ -363,14 +364,29 @@ def _own_level_groups(doc: Doc, onto, parts: list, level_toks: list) -> dict | N
     return groups
 
 
-def _stacked(doc: Doc, b: Binding, parts: list) -> bool:
-    """'cerebellar PICA infarction', 'cervical spinal cord lesion': several parts stacked
-    before the head with no 'and', 'or' or comma between them name one place (the one
-    next to the head, inside the others), so they make one finding, not one each."""
-    if len(parts) < 2 or any(t not in b.pre for t in parts):
-        return False
-    return not any(_COORDINATED.search(doc.text, a.end, c.start)
-                   for a, c in zip(parts, parts[1:], strict=False))
+_POST_STACK = re.compile(r"\s+(?:of\s+(?:the\s+)?)?")
+
+
+def _stacked(doc: Doc, b: Binding, parts: list):
+    """The innermost of several parts that name one place, or None.
+
+    'cerebellar PICA infarction', 'cervical spinal cord lesion': parts stacked before
+    the head with no 'and', 'or' or comma between them (the innermost is the one next
+    to the head); 'clonus on the RLE ankle', 'fracture of the neck of the femur': parts
+    after the head side by side or joined by 'of' (the innermost is the first).  They
+    make one finding at all of them, not one each."""
+    if len(parts) < 2:
+        return None
+    pairs = list(zip(parts, parts[1:], strict=False))
+    if any(a.end > c.start for a, c in pairs):
+        return None
+    if all(t in b.pre for t in parts):
+        if not any(_COORDINATED.search(doc.text, a.end, c.start) for a, c in pairs):
+            return parts[-1]
+    elif all(t in b.post for t in parts):
+        if all(_POST_STACK.fullmatch(doc.text, a.end, c.start) for a, c in pairs):
+            return parts[0]
+    return None
 
 
 _ARTICLE = re.compile(r"\s*(?:(?:the|a|an)\s+)?")
