@@ -170,3 +170,13 @@ def test_direction_something_else_is_displaced_is_not_the_side() -> None:
 def test_deviation_to_a_side_keeps_its_side() -> None:
     x = run("Tracheal deviation to the right.")
     assert _side(x, "TrachealDeviation") == ["Right"]
+
+
+def test_adjective_finding_before_a_symptom_shares_its_place() -> None:
+    x = run("Intermittent shooting and tingling pains in both arms.")
+    assert _side(x, "Paresthesia") == ["Bilateral"]
+
+
+def test_noun_finding_before_a_verb_finding_keeps_its_own_place() -> None:
+    x = run("The mass erodes into the left rib.")
+    assert _side(x, "Mass") == [None]

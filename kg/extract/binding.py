@@ -278,6 +278,26 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
     used = {id(m) for mods in pre.values() for m in mods}
     _bind_phrase_sides(doc, out, used)
     _bind_adjacent_sides(doc, out)
+    _share_with_adjective_head(doc, out)
+
+
+_ADJECTIVE = re.compile(r"(?:ing|ed|ic|al|ous|ar|ive|oid)$", re.IGNORECASE)
+
+
+def _share_with_adjective_head(doc: Doc, out: list[Binding]) -> None:
+    """'tingling pains in both arms': a finding word right before another finding head
+    (no space for anything else between) is at the place that head's phrase names."""
+    heads = doc.heads
+    for i in range(len(heads) - 1):
+        a, b = heads[i], heads[i + 1]
+        mine, theirs = out[i], out[i + 1]
+        if a.end > b.start or doc.text[a.end:b.start].strip() or mine.tokens() \
+                or mine.lateralities or not any(t.part for t in theirs.post) \
+                or not _ADJECTIVE.search(doc.text, a.start, a.end):
+            continue  # "mass erodes into ...": a noun head keeps its own place
+        mine.post = list(theirs.post)
+        mine.token_lats = {k: v for k, v in theirs.token_lats.items()
+                           if any(t.start == k for t in theirs.post)}
 
 
 # "right upper lobe mass with adjacent air space disease"
