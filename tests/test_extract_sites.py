@@ -67,3 +67,9 @@ def test_parts_side_by_side_after_the_head_make_one_finding() -> None:
 def test_a_part_with_a_noun_of_its_own_is_not_coordinated_before_the_next_head() -> None:
     x = run("Clonus on the ankle jerk and mildly ataxic gait.")
     assert all(not f.sites for f in x.findings if f.concept.iri == KG + "GaitAtaxia")
+
+
+def test_a_part_before_and_a_part_after_the_head_make_one_finding() -> None:
+    x = run("Palpable subcutaneous mass on the plantar aspect of the foot.")
+    assert [{s.iri.removeprefix(KG) for s in f.sites} for f in x.findings] == [
+        {"SubcutaneousTissue", "Foot"}]

@@ -373,8 +373,10 @@ def _stacked(doc: Doc, b: Binding, parts: list):
     'cerebellar PICA infarction', 'cervical spinal cord lesion': parts stacked before
     the head with no 'and', 'or' or comma between them (the innermost is the one next
     to the head); 'clonus on the RLE ankle', 'fracture of the neck of the femur': parts
-    after the head side by side or joined by 'of' (the innermost is the first).  They
-    make one finding at all of them, not one each."""
+    after the head side by side or joined by 'of' (the innermost is the first);
+    'subcutaneous mass on the foot': one part before the head and one after (the one
+    before names the finding's kind).  They make one finding at all of them, not one
+    each."""
     if len(parts) < 2:
         return None
     pairs = list(zip(parts, parts[1:], strict=False))
@@ -386,6 +388,12 @@ def _stacked(doc: Doc, b: Binding, parts: list):
     elif all(t in b.post for t in parts):
         if all(_POST_STACK.fullmatch(doc.text, a.end, c.start) for a, c in pairs):
             return parts[0]
+    elif all(t in b.pre or t in b.post for t in parts):
+        # "subcutaneous mass on the plantar aspect of the foot": one part on each side
+        pre = [t for t in parts if t in b.pre]
+        post = [t for t in parts if t in b.post]
+        if len(pre) == 1 and len(post) == 1:
+            return pre[0]
     return None
 
 
