@@ -117,6 +117,9 @@ def test_rotated_cord_is_a_finding() -> None:
     ("Left facial nerve paresis.", "FacialNervePalsy"),
     ("Increased dyspnea on exertion.", "ExertionalDyspnea"),
     ("A history of gait problems.", "GaitDisturbance"),
+    ("His speech was delayed.", "SpeechDelay"),
+    ("He was more irritable.", "Irritability"),
+    ("Histopathology revealed NCC.", "Neurocysticercosis"),
 ])
 def test_clinical_phrasings_name_their_finding(text: str, cls: str) -> None:
     assert cls in classes(run(text))
