@@ -180,3 +180,9 @@ def test_adjective_finding_before_a_symptom_shares_its_place() -> None:
 def test_noun_finding_before_a_verb_finding_keeps_its_own_place() -> None:
     x = run("The mass erodes into the left rib.")
     assert _side(x, "Mass") == [None]
+
+
+def test_function_words_do_not_count_toward_the_gap_to_a_sided_part() -> None:
+    x = run("Soft tissue calcification is seen adjacent to the lateral aspect of the mid "
+            "right femur.")
+    assert _side(x, "Calcification") == ["Right"]

@@ -85,11 +85,21 @@ def bind_rules() -> _BindRules:
     )
 
 
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "to", "in", "at", "on", "and", "or", "is",
+                             "are", "was", "were", "both"})
+
+
+def _content_words(gap: str) -> int:
+    """Words of a gap that count toward its length limit (articles, prepositions and
+    the copula do not: 'is seen adjacent to the lateral aspect of the mid right femur')."""
+    return sum(1 for w in gap.lower().split() if w.strip(",") not in _FUNCTION_WORDS)
+
+
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
     gap = text[a:b]
     if not gap.strip():
         return True
-    if len(gap.split()) > 6 or not bind_rules().post_gap.match(gap + " "):
+    if _content_words(gap) > 6 or not bind_rules().post_gap.match(gap + " "):
         return False
     return not first or gap.strip()[:1] != ","
 
