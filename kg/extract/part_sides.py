@@ -76,10 +76,25 @@ def _stated_sides(doc: Doc, items: list[Item], onto) -> dict[str, dict[str, Span
                 continue
             parts = [s.iri for s in c.sites]
             implied = onto.implied_site(c.concept.iri)
+            span = _with_side_word(doc, c)
             for part in [*parts, *([implied] if implied and implied not in parts else [])]:
-                out.setdefault(part, {}).setdefault(c.laterality.value, c.span)
+                out.setdefault(part, {}).setdefault(c.laterality.value, span)
     _stated_by_tokens(doc, items, out)
     return out
+
+
+def _with_side_word(doc: Doc, c) -> Span:
+    """The mention's span stretched to the nearest side word of its value in its
+    sentence ("Lucency crosses the 10th left posterior rib"), so the evidence shows it."""
+    sent = doc.sentences[c.head.sentence]
+    mods = [m for m in doc.laterality if sent.start <= m.start < sent.end
+            and m.value == c.laterality.value]
+    mods += [t for t in doc.tokens_in(sent.start, sent.end) if t.side == c.laterality.value]
+    if not mods:
+        return c.span
+    near = min(mods, key=lambda m: abs(m.start - c.head.start))
+    start, end = min(near.start, c.span.start), max(near.end, c.span.end)
+    return Span(start, end, doc.text[start:end], c.span.section, c.span.rule)
 
 
 def _stated_by_tokens(doc: Doc, items: list[Item], out: dict[str, dict[str, Span]]) -> None:
