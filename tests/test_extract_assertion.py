@@ -225,3 +225,8 @@ def test_a_duration_history_is_the_present_illness_not_a_past_one() -> None:
 def test_no_progression_of_a_finding_does_not_rule_it_out() -> None:
     x = run("Follow-up imaging revealed no progression of the dissection.")
     assert finding(x, "ArterialDissection").assertion is Assertion.PRESENT
+
+
+def test_suspicion_of_makes_the_finding_possible():
+    x = run("The clear nasal discharge raised suspicion of a CSF leak.")
+    assert assertion_of(x, "CSFLeak") is Assertion.POSSIBLE

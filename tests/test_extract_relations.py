@@ -1,6 +1,6 @@
 """Relations between extracted records on a short text written for each test (shipped
 ontology): complicationOf (a finding after or complicating a procedure; not a negated
-one), treats (the finding named after "for" or "to treat", or the last one before an
+one, not one named before the procedure, not one dated by a time span before "after"), treats (the finding named after "for" or "to treat", or the last one before an
 implied treatment), causedBy ("secondary to", "with resultant"), resolvedBy, stepOf and
 observedAfter (from a post-procedure heading)."""
 
@@ -93,3 +93,62 @@ def test_heading_timing_gives_observed_after():
     leak = x.findings[0]
     assert leak.modality == KG + "ComputedTomography"
     assert (leak.key, "observedAfter", "procedure/1") in rels(x)
+
+
+def _complications(x) -> set[tuple[str, str]]:
+    return {(r.subject, r.object) for r in x.relations if r.predicate == "complicationOf"}
+
+
+def test_a_past_finding_before_a_procedure_is_no_complication():
+    x = run("She has a history of osteoporotic fracture; she underwent vertebroplasty.")
+    assert _complications(x) == set()
+
+
+def test_a_finding_named_before_the_procedure_is_not_its_complication():
+    x = run("She had back pain. The back pain persisted after vertebroplasty.")
+    assert _complications(x) == set()
+
+
+def test_a_finding_first_named_after_the_procedure_still_is():
+    x = run("Vertebroplasty was done. Two days later she had pain after the vertebroplasty.")
+    assert _complications(x) == {("finding/1", "procedure/1")}
+
+
+def test_a_time_span_before_after_dates_the_finding_it_names_no_cause():
+    x = run("A lung metastasis was found 3 months after surgery.")
+    assert _complications(x) == set()
+
+
+def test_a_time_span_before_post_dates_the_finding_too():
+    x = run("At six weeks post-ablation, the lesion had decreased in size.")
+    assert _complications(x) == set()
+
+
+def test_the_following_day_is_a_date_not_a_cue():
+    x = run("Open reduction and internal fixation of the fracture was done the following day "
+            "under general anesthesia.")
+    assert _complications(x) == set()
+
+
+def test_relief_from_a_procedure_is_no_cause_and_no_complication():
+    x = run("She reported pain relief from the facet injections.")
+    assert not any(r.predicate in ("complicationOf", "causedBy") for r in x.relations)
+
+
+def test_a_suspected_complication_class_is_not_linked_without_a_cue():
+    x = run("She underwent laminectomy. There was suspicion of a CSF leak.")
+    assert findings(x, "CSFLeak") and _complications(x) == set()
+
+
+def test_a_complication_class_with_another_stated_cause_is_not_the_procedures():
+    x = run("She underwent laminectomy. Bowel ischemia developed, which resulted in wound "
+            "dehiscence.")
+    dehiscence = findings(x, "WoundDehiscence")[0]
+    assert _complications(x) == set()
+    assert relation(x, dehiscence, "causedBy", x.findings[0])
+
+
+def test_a_complication_class_after_a_procedure_is_its_complication():
+    x = run("She underwent laminectomy. A wound dehiscence was seen.")
+    assert relation(x, findings(x, "WoundDehiscence")[0], "complicationOf",
+                    procedure(x, "Laminectomy"))

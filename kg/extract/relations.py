@@ -25,6 +25,8 @@ class _Cues:
     resolve: re.Pattern[str]
     complication: re.Pattern[str]
     complication_after: re.Pattern[str]
+    timing_cue: re.Pattern[str]
+    not_cause: frozenset[str]
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
@@ -41,6 +43,8 @@ def cues() -> _Cues:
         resolve=rules.phrase_regex(d["resolve"], src),
         complication=rules.phrase_regex(d["complication"], src),
         complication_after=rules.phrase_regex(d["complication_after"], src),
+        timing_cue=re.compile(d["timing_cue"], re.IGNORECASE),
+        not_cause=frozenset(w.lower() for w in d["not_cause"]),
         steps=frozenset(KG + s for s in d["step_classes"]),
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
@@ -190,7 +194,10 @@ def causes(g: Graph) -> None:
         effect = _head_before(g, m.start(), clause[0], FINDING_KINDS + (Kind.PROCEDURE,))
         if effect is None or effect.concept.kind is Kind.PROCEDURE:
             continue
-        if m.group().lower() == "from" and len(text[effect.end:m.start()].split()) > 1:
+        between = text[effect.end:m.start()].split()
+        if m.group().lower() == "from" and len(between) > 1:
+            continue
+        if any(w.strip(".,;:()").lower() in cues().not_cause for w in between):
             continue
         targets = _heads_after(g, m.end(), clause, FINDING_KINDS + (Kind.PROCEDURE,))
         for cause in targets:
@@ -305,9 +312,14 @@ def resolutions(g: Graph, resolving_heads: set[int]) -> None:
 
 def complications(g: Graph, steps: dict[str, Item]) -> None:
     """complicationOf: complication classes -> their procedure; adverse findings
-    stated "following/after/post-" a procedure."""
+    stated "following/after/post-" a procedure. Not: a cue after a time span ("3 months
+    after surgery" dates a finding), a finding named in a sentence before the procedure
+    (it was there first), a complication class that is only possible or has another
+    stated cause when no cue links it."""
     text = g.doc.text
     for m in cues().complication.finditer(text):
+        if _timing_only(text, m.start(), m.end()):
+            continue
         clause = g.doc.clause_of(m.start())
         proc = next((h for h in g.doc.heads_in(m.end(), clause[1])
                      if h.concept.kind is Kind.PROCEDURE
@@ -324,15 +336,16 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         for f in g.items_of(finding):
             for p in g.items_of(proc):
                 p = steps.get(p.key, p)
-                if f.assertion is not Assertion.ABSENT and not g.has(p, "treats"):
+                if (f.assertion is not Assertion.ABSENT and not g.has(p, "treats")
+                        and not _preexisting(g, f, p)):
                     g.add(f, "complicationOf", p, min(finding.start, m.start()),
                           max(proc.end, finding.end))
     _complications_after(g, steps)
     index = index_procedure(g)
     for f in g.items:
-        if f.is_procedure or f.assertion is Assertion.ABSENT or g.has(f, "complicationOf"):
+        if f.is_procedure or f.assertion is not Assertion.PRESENT or g.has(f, "complicationOf"):
             continue
-        if f.concept.kind is not Kind.COMPLICATION:
+        if f.concept.kind is not Kind.COMPLICATION or _other_cause(g, f):
             continue
         p = _procedure_for(g, f, steps, index)
         if p is not None:
@@ -356,8 +369,37 @@ def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
             for f in g.items_of(h):
                 for p in procs:
                     if f.assertion is not Assertion.ABSENT and (p.key, "treats", f.key) \
-                            not in g.relations:
+                            not in g.relations and not _preexisting(g, f, p):
                         g.add(f, "complicationOf", p, proc.start, h.end)
+
+
+def _timing_only(text: str, a: int, b: int) -> bool:
+    """Whether the complication cue text[a:b] follows a time span ('six weeks post-',
+    '3 months after', 'the following day'): it dates an observation, it names no cause."""
+    return bool(cues().timing_cue.search(text, max(0, a - 60), b))
+
+
+def _preexisting(g: Graph, f: Item, p: Item) -> bool:
+    """Whether finding f was named in a sentence before the one that first names procedure
+    p: it was there before p, so p did not cause it (a complication class, which only a
+    procedure causes, excepted)."""
+    if f.concept.kind is Kind.COMPLICATION:
+        return False
+    first = min(x.sentence for x in _mentions(g, p))
+    return any(c.head.sentence < first for c in f.cands)
+
+
+def _other_cause(g: Graph, f: Item) -> bool:
+    """Whether the text gives f a cause that is not a procedure: a causedBy edge, or a
+    result cue ('which resulted in') before f in its first sentence with no procedure
+    named there."""
+    if g.has(f, "causedBy"):
+        return True
+    h = f.cands[0].head
+    sent = g.doc.sentences[h.sentence]
+    if any(x.concept.kind is Kind.PROCEDURE for x in g.doc.heads_in(sent.start, sent.end)):
+        return False
+    return bool(cues().result_before.search(g.doc.text, sent.start, h.start))
 
 
 def _procedure_for(g: Graph, f: Item, steps: dict[str, Item], index: Item | None) -> Item | None:
