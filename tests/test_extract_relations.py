@@ -152,3 +152,21 @@ def test_a_complication_class_after_a_procedure_is_its_complication():
     x = run("She underwent laminectomy. A wound dehiscence was seen.")
     assert relation(x, findings(x, "WoundDehiscence")[0], "complicationOf",
                     procedure(x, "Laminectomy"))
+
+
+def test_findings_that_began_postoperatively_are_complications_of_the_last_procedure():
+    x = run("She underwent laminectomy. Postoperatively, she developed fever and a wound "
+            "infection.")
+    assert _complications(x) == {("finding/1", "procedure/1"), ("finding/2", "procedure/1")}
+
+
+def test_a_time_span_after_the_procedure_with_an_onset_verb_is_a_complication():
+    x = run("Vertebroplasty was performed. Five hours after the procedure the patient "
+            "complained of leg numbness.")
+    assert _complications(x) == {("finding/1", "procedure/1")}
+
+
+def test_a_symptom_the_patient_had_before_the_operation_is_no_postoperative_complication():
+    x = run("She had back pain. She underwent laminectomy. Postoperatively, she complained of "
+            "back pain.")
+    assert _complications(x) == set()

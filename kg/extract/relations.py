@@ -27,6 +27,8 @@ class _Cues:
     complication_after: re.Pattern[str]
     timing_cue: re.Pattern[str]
     not_cause: frozenset[str]
+    anaphor: re.Pattern[str]
+    onset: re.Pattern[str]
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
@@ -45,6 +47,8 @@ def cues() -> _Cues:
         complication_after=rules.phrase_regex(d["complication_after"], src),
         timing_cue=re.compile(d["timing_cue"], re.IGNORECASE),
         not_cause=frozenset(w.lower() for w in d["not_cause"]),
+        anaphor=rules.phrase_regex(d["procedure_anaphor"], src),
+        onset=rules.phrase_regex(d["onset"], src),
         steps=frozenset(KG + s for s in d["step_classes"]),
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
@@ -341,6 +345,7 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
                     g.add(f, "complicationOf", p, min(finding.start, m.start()),
                           max(proc.end, finding.end))
     _complications_after(g, steps)
+    _complications_of_anaphor(g, steps)
     index = index_procedure(g)
     for f in g.items:
         if f.is_procedure or f.assertion is not Assertion.PRESENT or g.has(f, "complicationOf"):
@@ -371,6 +376,33 @@ def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
                     if f.assertion is not Assertion.ABSENT and (p.key, "treats", f.key) \
                             not in g.relations and not _preexisting(g, f, p):
                         g.add(f, "complicationOf", p, proc.start, h.end)
+
+
+def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
+    """'P was performed. Postoperatively, she developed F1 and F2' ('five hours after the
+    procedure the patient complained of F'): the findings after the onset cue, to the end
+    of the sentence or the next procedure, are complications of the last main procedure
+    named before the sentence (not findings named before that procedure)."""
+    text, c = g.doc.text, cues()
+    for m in c.anaphor.finditer(text):
+        sent = g.doc.sentences[g.doc.sentence_of(m.start())]
+        onset = c.onset.search(text, m.end(), sent.end)
+        if onset is None:
+            continue
+        before = [p for p in g.performed() if not g.is_step(p) and not p.historical
+                  and min(x.start for x in _mentions(g, p)) < sent.start]
+        if not before:
+            continue
+        proc = max(before, key=lambda p: max(x.start for x in _mentions(g, p)
+                                             if x.start < sent.start))
+        proc = steps.get(proc.key, proc)
+        for h in g.doc.heads_in(onset.end(), sent.end):
+            if h.concept.kind is Kind.PROCEDURE:
+                break
+            for f in g.items_of(h):
+                if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
+                        and (proc.key, "treats", f.key) not in g.relations):
+                    g.add(f, "complicationOf", proc, m.start(), h.end)
 
 
 def _timing_only(text: str, a: int, b: int) -> bool:
