@@ -186,3 +186,13 @@ def test_function_words_do_not_count_toward_the_gap_to_a_sided_part() -> None:
     x = run("Soft tissue calcification is seen adjacent to the lateral aspect of the mid "
             "right femur.")
     assert _side(x, "Calcification") == ["Right"]
+
+
+def test_a_place_after_a_comma_still_sites_the_finding_before_it() -> None:
+    x = run("There is a nodule, in the right upper lobe.")
+    assert findings(x, "PulmonaryNodule")[0].laterality is Laterality.RIGHT
+
+
+def test_a_phrase_after_a_comma_without_a_place_preposition_gives_no_side() -> None:
+    x = run("There is a pulmonary nodule, and the left hip is painful.")
+    assert _side(x, "PulmonaryNodule") == [None]

@@ -95,13 +95,18 @@ def _content_words(gap: str) -> int:
     return sum(1 for w in gap.lower().split() if w.strip(",") not in _FUNCTION_WORDS)
 
 
+# a comma, then a preposition of place: the phrase after it still sites the head before
+# it ("T2 hyperintensity, in the left temporal lobe", "a nodule, within the right lobe")
+_COMMA_PLACE = re.compile(r"\s*,\s*(?:in|within|involving|along|throughout)\s", re.IGNORECASE)
+
+
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
     gap = text[a:b]
     if not gap.strip():
         return True
     if _content_words(gap) > 6 or not bind_rules().post_gap.match(gap + " "):
         return False
-    return not first or gap.strip()[:1] != ","
+    return not first or gap.strip()[:1] != "," or bool(_COMMA_PLACE.match(gap))
 
 
 @dataclass
