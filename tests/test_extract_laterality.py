@@ -196,3 +196,8 @@ def test_a_place_after_a_comma_still_sites_the_finding_before_it() -> None:
 def test_a_phrase_after_a_comma_without_a_place_preposition_gives_no_side() -> None:
     x = run("There is a pulmonary nodule, and the left hip is painful.")
     assert _side(x, "PulmonaryNodule") == [None]
+
+
+def test_a_side_a_movement_goes_to_is_not_the_findings_side() -> None:
+    x = run("Mild gait disturbance noted with deviation to the left.")
+    assert _side(x, "GaitDisturbance") == [None]

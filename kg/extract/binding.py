@@ -344,9 +344,17 @@ _DISPLACES = re.compile(r"\b(?:displac|deviat|shift|push|deflect|bow|rotat|compr
                         r"[\w-]+(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
 
 
+# a word of movement right before the side: the side is where something goes ("gait
+# disturbance with deviation to the left", "the tongue deviates to the right")
+_TOWARD = re.compile(r"\b(?:deviat|shift|drift|veer|tilt|lean|fall|sway|pull|turn)\w*"
+                     r"(?:\s+(?:to|toward|towards)(?:\s+(?:the|his|her))?)?\s*$", re.IGNORECASE)
+
+
 def _displaced_object(text: str, h: Head, mod: Modifier) -> bool:
-    """Whether a side phrase after a head is the direction something else is pushed."""
-    return bool(_DISPLACES.search(text[h.end:mod.start]))
+    """Whether a side phrase after a head is the direction something else is pushed, or
+    the direction of a movement."""
+    gap = text[h.end:mod.start]
+    return bool(_DISPLACES.search(gap) or _TOWARD.search(gap))
 
 
 def _share_coordinated_side(b: Binding) -> None:
