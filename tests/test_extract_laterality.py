@@ -104,8 +104,8 @@ def test_side_phrase_before_a_noun_is_no_postmodifier() -> None:
 
 
 def test_side_phrase_ending_the_noun_phrase_is_a_postmodifier() -> None:
-    x = run("Gait disturbance with deviation to the left.")
-    assert _side(x, "GaitDisturbance") == ["Left"]
+    x = run("Soft tissue swelling to the left.")
+    assert [f.laterality for f in x.findings] == [Laterality.LEFT]
 
 
 def test_side_of_a_part_the_finding_lies_adjacent_to() -> None:
