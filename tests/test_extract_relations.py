@@ -1,7 +1,8 @@
 """Relations between extracted records on a short text written for each test (shipped
 ontology): complicationOf (a finding after or complicating a procedure; not a negated
-one, not one named before the procedure, not one dated by a time span before "after"), treats (the finding named after "for" or "to treat", or the last one before an
-implied treatment), causedBy ("secondary to", "with resultant"), resolvedBy, stepOf and
+one, not one named before the procedure, not one dated by a time span before "after"),
+treats (the finding named after "for" or "to treat", or the last one before an implied
+treatment), causedBy ("secondary to", "with resultant"), resolvedBy, stepOf and
 observedAfter (from a post-procedure heading)."""
 
 from __future__ import annotations
