@@ -192,6 +192,44 @@ class Ontology:
             found = self._memo[key] = tuple(sorted(set(raw.part_of))) if raw else ()
         return found
 
+    def is_any(self, iri: str, classes: tuple[str, ...]) -> bool:
+        """Whether ``iri`` is a kind of (``rdfs:subClassOf*``) any of ``classes``."""
+        key = ("is_any", iri, classes)
+        found = self._memo.get(key)
+        if found is None:
+            anc = self.ancestors(iri)
+            found = self._memo[key] = any(c in anc for c in classes)
+        return found  # type: ignore[return-value]
+
+    def within(self, part: str, whole: str) -> bool:
+        """Whether ``part`` is ``whole``, a kind of it, or lies in it (``kg:partOf*``, each
+        step up also through ``rdfs:subClassOf*`` of the class reached)."""
+        key = ("within", part, whole)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._within(part, whole)
+        return found  # type: ignore[return-value]
+
+    def within_any(self, part: str, wholes: tuple[str, ...]) -> bool:
+        """Whether ``part`` is :meth:`within` any of ``wholes``."""
+        key = ("within_any", part, wholes)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = any(self.within(part, w) for w in wholes)
+        return found  # type: ignore[return-value]
+
+    def _within(self, part: str, whole: str) -> bool:
+        seen, stack = {part}, [part]
+        while stack:
+            cur = stack.pop()
+            if self.is_a(cur, whole):
+                return True
+            for up in self.part_of(cur):
+                if up not in seen:
+                    seen.add(up)
+                    stack.append(up)
+        return False
+
     # -- per-level anatomy ----------------------------------------------------
     def _build_level_index(self) -> dict[tuple[frozenset[str], str], str]:
         """(level codes, generic ancestor) -> the per-level class, shallowest wins."""

@@ -140,3 +140,36 @@ def test_memoised_ontology_lookups_answer_as_the_uncached_ones():
         assert onto.part_of(iri) == onto.part_of(iri)
     leak = onto.specialise(KG + "CementLeakage", KG + "L5Pedicle")
     assert leak == onto._specialise(KG + "CementLeakage", KG + "L5Pedicle") != KG + "CementLeakage"
+
+
+def _walk_within(onto, part: str, whole: str) -> bool:
+    """partOf*/subClassOf* by a plain walk, each step asked afresh."""
+    seen, stack = {part}, [part]
+    while stack:
+        cur = stack.pop()
+        if whole in onto.ancestors(cur):
+            return True
+        stack.extend(up for up in onto.part_of(cur) if up not in seen)
+        seen.update(onto.part_of(cur))
+    return False
+
+
+def test_memoised_within_and_is_any_answer_as_a_plain_walk():
+    from kg.namespaces import KG
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    names = ["L5Pedicle", "Pedicle", "VertebralColumn", "Rib", "Limb", "Lung", "Femur",
+             "Kyphoplasty", "CementLeakage"]
+    iris = [KG + n for n in names if onto.get(KG + n) is not None]
+    assert len(iris) >= 6
+    for part in iris:
+        for whole in iris:
+            for _ in range(2):  # the second answer comes from the memo
+                assert onto.within(part, whole) == _walk_within(onto, part, whole)
+        wholes = tuple(iris[3:])
+        assert onto.within_any(part, wholes) == any(_walk_within(onto, part, w)
+                                                    for w in wholes)
+        assert onto.is_any(part, wholes) == any(w in onto.ancestors(part) for w in wholes)
+    assert onto.within(KG + "L5Pedicle", KG + "VertebralColumn")
+    assert not onto.within(KG + "VertebralColumn", KG + "L5Pedicle")

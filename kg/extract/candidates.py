@@ -187,7 +187,7 @@ def _blanket(doc: Doc, h: Head, onto) -> bool:
     """Whether a negated finding mention is a blanket statement: its class is a blanket
     class, or a blanket phrase ends where it ends and covers it ("recent bony injury")."""
     br = blanket_rules()
-    if any(onto.is_a(h.concept.iri, c) for c in br.classes):
+    if onto.is_any(h.concept.iri, br.classes):
         return True
     return any(m.start() <= h.start and m.end() == h.end
                for m in br.phrases.finditer(doc.text, max(0, h.start - 40), h.end))
@@ -242,7 +242,7 @@ def _conditional(doc: Doc, h: Head, clause: tuple[int, int]) -> bool:
 def _performed_kind(onto, iri: str) -> bool:
     """Whether a procedure class is an intervention on the patient (not a medication,
     physical therapy or bracing: ``kg/rules/procedures.json``)."""
-    return not any(onto.is_a(iri, c) for c in _not_performed())
+    return not onto.is_any(iri, _not_performed())
 
 
 def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo | None,

@@ -54,7 +54,7 @@ def check_classes(onto) -> list[str]:
 
 
 def _is_any(onto, iri: str, classes: tuple[str, ...]) -> bool:
-    return any(onto.is_a(iri, c) for c in classes)
+    return onto.is_any(iri, classes)
 
 
 def _levels(c: Cand) -> frozenset[str]:

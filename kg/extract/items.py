@@ -172,8 +172,12 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
             if not item.is_procedure and _related(onto, item.concept.iri, c.concept.iri):
                 return item
         return None
+    iri, anc = c.concept.iri, onto.ancestors(c.concept.iri)
     for item in items:
-        if not item.is_procedure and _compatible_finding(onto, item, c, time):
+        if item.is_procedure or (item.concept.iri not in anc  # speed: unrelated classes
+                                 and not onto.is_a(item.concept.iri, iri)):
+            continue
+        if _compatible_finding(onto, item, c, time):
             return item
     return None
 

@@ -55,7 +55,7 @@ def check_classes(onto) -> list[str]:
 
 def _is_paired(onto, part: str) -> bool:
     """Whether ``part`` is, or lies in, a paired part (subClassOf*, partOf*)."""
-    return any(_within(onto, part, r) for r in paired_parts())
+    return onto.within_any(part, paired_parts())
 
 
 def _patient_text(doc: Doc, offset: int) -> bool:
@@ -142,16 +142,7 @@ def _parts(item: Item, onto) -> list[str]:
 
 def _within(onto, part: str, whole: str) -> bool:
     """Whether ``part`` is ``whole``, a kind of it, or lies in it (partOf*)."""
-    seen, stack = {part}, [part]
-    while stack:
-        cur = stack.pop()
-        if onto.is_a(cur, whole):
-            return True
-        for up in onto.part_of(cur):
-            if up not in seen:
-                seen.add(up)
-                stack.append(up)
-    return False
+    return onto.within(part, whole)
 
 
 def _plural_part(doc: Doc, item: Item) -> bool:
