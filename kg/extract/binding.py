@@ -279,11 +279,12 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             # "pain in both arms": a paired part named twice over
             at = t.start - len(m.group())
             token_lats[t.start] = [Modifier(at, t.start, Laterality.BILATERAL.value)]
-    for b in out:
+    for b in out if token_lats else ():  # speed: no sided part, nothing to share
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
-        _share_coordinated_side(b)
-        _share_pre_post_side(b)
+        if b.token_lats:  # both sharers need a side on some part of the head
+            _share_coordinated_side(b)
+            _share_pre_post_side(b)
     for i in range(len(heads) - 1):
         a, b = heads[i], heads[i + 1]
         if (out[i].lateralities and not out[i + 1].lateralities and a.end <= b.start

@@ -301,8 +301,9 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     level_begins = [a for a, _b in level_spans]
     level_ends = [b for _a, b in level_spans]
     scales = Spans([(x.start(), x.end()) for x in scale_names().finditer(text)])
+    concept_of = onto.concepts.get  # speed: onto.get without the method call per match
     for m in lex.match(text):
-        concept = onto.get(m.iri)
+        concept = concept_of(m.iri)
         if concept is None:
             continue
         if concept.kind in TARGET_KINDS:
