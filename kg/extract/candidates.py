@@ -299,14 +299,16 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if coordinated:
         # "leakage into the pedicles and the epidural space": the head names its own site
         variants.append((None, own_lats[0] if own_lats else None))
-    inner = _stacked(doc, b, parts)
+    inner = _stacked(doc, b, parts) if len(parts) > 1 else None  # speed: needs two parts
     stacked = inner is not None
     for p in ([inner] if stacked else parts) or [None]:
         lats = own_lats or (_lats(b.token_lats.get(p.start, [])) if p else []) or (
             next((_lats(b.token_lats[t.start]) for t in parts if b.token_lats.get(t.start)),
                  []) if stacked else []) or [None]
         variants.extend((p.part if p else None, lat) for lat in lats)
-    per_part = _own_level_groups(doc, onto, parts, level_toks) if len(carried) <= 1 else None
+    # speed: only parts may have levels of their own
+    per_part = _own_level_groups(doc, onto, parts, level_toks) if parts and len(
+        carried) <= 1 else None
     for part, lat in variants:
         groups = per_part.get(part, [[]]) if per_part is not None else level_groups
         iri = h.concept.iri
@@ -321,7 +323,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                                    if t is not inner and all(x.iri != t.part for x in sites)))
             out.append(Cand(concept=concept, sites=sites, parts=(part,) if part else (),
                             laterality=lat, **base))
-    out.extend(_distributed(doc, h, b, onto, base))
+    if b.coordinated:  # speed: only coordinated parts distribute the finding
+        out.extend(_distributed(doc, h, b, onto, base))
     return out
 
 

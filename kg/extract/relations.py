@@ -321,7 +321,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     (it was there first), a complication class that is only possible or has another
     stated cause when no cue links it."""
     text = g.doc.text
-    for m in cues().complication.finditer(text):
+    # speed: with no procedure named, no cue can link a finding to one
+    named = any(h.concept.kind is Kind.PROCEDURE for h in g.doc.heads)
+    for m in cues().complication.finditer(text) if named else ():
         if _timing_only(text, m.start(), m.end()):
             continue
         clause = g.doc.clause_of(m.start())
@@ -344,8 +346,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
                         and not _preexisting(g, f, p)):
                     g.add(f, "complicationOf", p, min(finding.start, m.start()),
                           max(proc.end, finding.end))
-    _complications_after(g, steps)
-    _complications_of_anaphor(g, steps)
+    if named:
+        _complications_after(g, steps)
+        _complications_of_anaphor(g, steps)
     index = index_procedure(g)
     for f in g.items:
         if f.is_procedure or f.assertion is not Assertion.PRESENT or g.has(f, "complicationOf"):
@@ -384,13 +387,13 @@ def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
     of the sentence or the next procedure, are complications of the last main procedure
     named before the sentence (not findings named before that procedure)."""
     text, c = g.doc.text, cues()
-    for m in c.anaphor.finditer(text):
+    main = [p for p in g.performed() if not g.is_step(p) and not p.historical]
+    for m in c.anaphor.finditer(text) if main else ():  # speed: none to refer back to
         sent = g.doc.sentences[g.doc.sentence_of(m.start())]
         onset = c.onset.search(text, m.end(), sent.end)
         if onset is None:
             continue
-        before = [p for p in g.performed() if not g.is_step(p) and not p.historical
-                  and min(x.start for x in _mentions(g, p)) < sent.start]
+        before = [p for p in main if min(x.start for x in _mentions(g, p)) < sent.start]
         if not before:
             continue
         proc = max(before, key=lambda p: max(x.start for x in _mentions(g, p)
