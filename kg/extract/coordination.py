@@ -68,6 +68,12 @@ def _members_before(text: str, start: int, floor: int) -> list[tuple[int, int, s
 
 
 def _backward(text, h, heads_taken, lex, onto, kinds, make_head) -> list:
+    floor = max(0, h.start - 200)
+    # speed: the members right before the phrase are the same whatever words are dropped;
+    # with none, no chain can start
+    first = _members_before(text, h.start, floor)
+    if not first:
+        return []
     words = text[h.start:h.end].split()
     out = []
     for drop in range(1, len(words)):
@@ -76,7 +82,8 @@ def _backward(text, h, heads_taken, lex, onto, kinds, make_head) -> list:
         found = []
         for _ in range(_MAX_MEMBERS):
             hit = None
-            for a, b, member in _members_before(text, cursor, max(0, h.start - 200)):
+            members = first if cursor == h.start else _members_before(text, cursor, floor)
+            for a, b, member in members:
                 concept = _term(lex, onto, member + " " + rest, kinds)
                 if concept is not None and concept.iri != h.concept.iri:
                     hit = (a, b, concept)
