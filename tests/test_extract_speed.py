@@ -103,6 +103,18 @@ def test_lower_scan_keeps_case_folding_for_a_pattern_with_capitals():
         [(3, 15), (17, 29)]
 
 
+def test_lower_scan_reads_past_group_names_but_not_capital_text():
+    from kg.extract import rules
+
+    scan = rules.LowerScan(r"\b(?P<Ord>first|second)\s+(?P<reg>lumbar)\b", "test")
+    text = "First LUMBAR vertebra; second lumbar; firstlumbar; SECOND  Lumbar. " * 5
+    assert scan._lower is not None and len(text) >= rules.INDEX_MIN_CHARS
+    assert [(m.span(), m.lastgroup) for m in scan.finditer(text)] == \
+        [(m.span(), m.lastgroup) for m in re.finditer(scan.pattern, text, re.IGNORECASE)]
+    assert rules.LowerScan(r"(?P<x>R0)\s+resection", "test")._lower is None
+    assert rules.LowerScan(r"\(?P<x>y", "test")._lower is None  # an escaped "(": text P
+
+
 def test_level_token_regex_reads_every_case_of_the_level_letters():
     from kg.extract.levels import find_levels
 

@@ -56,7 +56,7 @@ class _Compiled:
     words_map: dict[str, tuple[str, ...]]
     axis: re.Pattern[str]
     axis_near: re.Pattern[str]
-    ordinal: re.Pattern[str]
+    ordinal: rules.LowerScan
     ordinals: dict[str, int]
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
@@ -93,7 +93,8 @@ def _compiled() -> _Compiled:
     words = rules.phrase_regex(list(words_map), src)
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
     regions = {k.lower(): v for k, v in data["regions"].items()}
-    ordinal = rules.compile_regex(
+    # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
+    ordinal = rules.LowerScan(
         r"\b(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
         + rules.trie_alternation(list(regions))
         + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b", src)
@@ -218,7 +219,8 @@ def find_levels(text: str) -> list[LevelMention]:
             and c.ordinal_word_gate.may_match(text) else ():
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
-            found.append(LevelMention(m.start(), m.end(), m.group(), (code,)))
+            # the original words: a LowerScan's group() may be lower-cased
+            found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (code,)))
     for pattern, offset, needs in c.anaphora:
         if not all(w in low for w in needs):
             continue

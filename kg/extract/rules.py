@@ -374,6 +374,9 @@ class PhrasePattern:
         return pattern.fullmatch(subject, pos, endpos)
 
 
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
+
+
 class LowerScan:
     """A case-insensitive regex that scans the lower-cased text case-sensitively when
     its own text is ASCII and all lower case (speed: Python's regex engine folds case
@@ -391,8 +394,10 @@ class LowerScan:
     def __init__(self, pattern: str, source: str):
         self.pattern = pattern
         self._folded = compile_regex(pattern, source)
+        # a group's name is no text to match: "(?P<Name>" does not stop the lower scan
+        bare = _GROUP_NAME.sub("(", pattern)
         self._lower = compile_regex(pattern, source, 0) \
-            if pattern.isascii() and pattern == pattern.lower() else None
+            if bare.isascii() and bare == bare.lower() else None
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         if self._lower is None or len(text) < INDEX_MIN_CHARS:
