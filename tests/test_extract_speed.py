@@ -185,3 +185,16 @@ def test_memoised_within_and_is_any_answer_as_a_plain_walk():
         assert onto.is_any(part, wholes) == any(w in onto.ancestors(part) for w in wholes)
     assert onto.within(KG + "L5Pedicle", KG + "VertebralColumn")
     assert not onto.within(KG + "VertebralColumn", KG + "L5Pedicle")
+
+
+def test_phrases_with_regex_pieces_scan_lower_case_and_find_the_same():
+    from kg.extract import rules
+
+    found = rules.phrase_regex(["post-?operatively", "after (?:the|her) surgery"], "test")
+    text = ("Postoperatively she rested; AFTER THE  Surgery, after her surgery; "
+            "nonpostoperatively, post-operatively/x. " * 5)
+    assert isinstance(found, rules.LowerScan) and found._lower is not None
+    assert len(text) >= rules.INDEX_MIN_CHARS
+    assert [m.span() for m in found.finditer(text)] == \
+        [m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE)]
+    assert found.sub("X", "a Postoperatively b") == "a X b"  # other methods: the folded one

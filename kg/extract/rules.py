@@ -86,7 +86,7 @@ _LITERAL = re.compile(r"[\w\s'’/.,&+-]+")
 
 
 def phrase_regex(phrases: list[str] | tuple[str, ...],
-                 source: str) -> re.Pattern[str] | PhrasePattern:
+                 source: str) -> re.Pattern[str] | PhrasePattern | LowerScan:
     """One word-bounded alternation over literal-ish phrases, longest first.
 
     Phrases may hold small regex pieces (``to stabili[sz]e``); spaces match any
@@ -94,7 +94,8 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
     as a character trie (``no(?:t|\\s+evidence\\s+of)?``): the same matches,
     several times faster, since at each position only one branch can go on; when
     the phrases are also ASCII it is a :class:`PhrasePattern`, scanning lower-cased
-    text (its matches' ``group()`` is lower case).
+    text (its matches' ``group()`` is lower case); other phrases in lower-case ASCII
+    give a :class:`LowerScan` (the same).
     """
     unique = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
     spelled = sorted({v for p in unique for v in _spellings(p)}, key=len, reverse=True)
@@ -107,7 +108,9 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
                                  first_words(unique))
         return folded
     body = "(?:" + "|".join(re.sub(r"\s+", r"\\s+", p) for p in unique) + ")"
-    return compile_regex(r"(?<![\w/-])" + body + r"(?![\w/])", source)
+    # speed: a lower-case ASCII alternation scans the lower-cased text (LowerScan)
+    scan = LowerScan(r"(?<![\w/-])" + body + r"(?![\w/])", source)
+    return scan if scan._lower is not None else scan._folded
 
 
 # Characters whose lower-case form is not one character, or that ``re.IGNORECASE``
@@ -416,6 +419,17 @@ class LowerScan:
     def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         pattern, subject = self._pick(text)
         return pattern.match(subject, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.fullmatch(subject, pos, endpos)
+
+    def __getattr__(self, name: str):
+        """Any other ``re.Pattern`` method or attribute (``sub``, ``flags`` ...): the
+        case-insensitive pattern's, over the original text."""
+        if name.startswith("_"):  # not set yet (copy, pickle): no recursion through here
+            raise AttributeError(name)
+        return getattr(self._folded, name)
 
 
 _LETTER_CLASS = re.compile(r"\[([a-z]{2,})\]")
