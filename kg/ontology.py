@@ -13,10 +13,11 @@ import logging
 import os
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from kg import __version__
 from kg.errors import OntologyError
@@ -40,6 +41,26 @@ _SYNONYM_PREDICATES = {
     OBOINOWL + "hasRelatedSynonym",
     OBOINOWL + "hasNarrowSynonym",
 }
+
+
+_R = TypeVar("_R")
+_MISSING = object()
+
+
+def _memoised(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A pure :class:`Ontology` lookup remembered per argument tuple in ``self._memo``
+    (speed: extraction asks the same few hundred classes over and over; the answers are
+    immutable).  Positional arguments only; the uncached method is ``__wrapped__``."""
+    name = method.__name__
+
+    @wraps(method)
+    def lookup(self: Ontology, *args: object) -> _R:
+        key = (name, *args)
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = method(self, *args)
+        return found  # type: ignore[return-value]
+    return lookup
 
 
 def ontology_path() -> Path:
@@ -148,9 +169,7 @@ class Ontology:
             )
         self._level_index = self._build_level_index()
         self._children = self._build_children()
-        # speed: answers of the pure lookups below, per argument (extraction asks the
-        # same few hundred classes over and over); values are immutable
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[tuple, object] = {}  # the answers of the @_memoised lookups
 
     # -- ancestry -------------------------------------------------------------
     def ancestors(self, iri: str) -> frozenset[str]:
@@ -183,42 +202,22 @@ class Ontology:
     def get(self, iri: str) -> Concept | None:
         return self.concepts.get(iri)
 
+    @_memoised
     def part_of(self, iri: str) -> tuple[str, ...]:
         """Direct ``kg:partOf`` targets of a class."""
-        key = ("part_of", iri)
-        found = self._memo.get(key)
-        if found is None:
-            raw = self._raw.get(iri)
-            found = self._memo[key] = tuple(sorted(set(raw.part_of))) if raw else ()
-        return found
+        raw = self._raw.get(iri)
+        return tuple(sorted(set(raw.part_of))) if raw else ()
 
+    @_memoised
     def is_any(self, iri: str, classes: tuple[str, ...]) -> bool:
         """Whether ``iri`` is a kind of (``rdfs:subClassOf*``) any of ``classes``."""
-        key = ("is_any", iri, classes)
-        found = self._memo.get(key)
-        if found is None:
-            anc = self.ancestors(iri)
-            found = self._memo[key] = any(c in anc for c in classes)
-        return found  # type: ignore[return-value]
+        anc = self.ancestors(iri)
+        return any(c in anc for c in classes)
 
+    @_memoised
     def within(self, part: str, whole: str) -> bool:
         """Whether ``part`` is ``whole``, a kind of it, or lies in it (``kg:partOf*``, each
         step up also through ``rdfs:subClassOf*`` of the class reached)."""
-        key = ("within", part, whole)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._within(part, whole)
-        return found  # type: ignore[return-value]
-
-    def within_any(self, part: str, wholes: tuple[str, ...]) -> bool:
-        """Whether ``part`` is :meth:`within` any of ``wholes``."""
-        key = ("within_any", part, wholes)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = any(self.within(part, w) for w in wholes)
-        return found  # type: ignore[return-value]
-
-    def _within(self, part: str, whole: str) -> bool:
         seen, stack = {part}, [part]
         while stack:
             cur = stack.pop()
@@ -229,6 +228,11 @@ class Ontology:
                     seen.add(up)
                     stack.append(up)
         return False
+
+    @_memoised
+    def within_any(self, part: str, wholes: tuple[str, ...]) -> bool:
+        """Whether ``part`` is :meth:`within` any of ``wholes``."""
+        return any(self.within(part, w) for w in wholes)
 
     # -- per-level anatomy ----------------------------------------------------
     def _build_level_index(self) -> dict[tuple[frozenset[str], str], str]:
@@ -246,21 +250,13 @@ class Ontology:
                     index[key], depth[key] = iri, n
         return index
 
+    @_memoised
     def level_site(self, level: str, part: str | None = None) -> str | None:
         """The per-level class for a level code and a generic part.
 
         ``("L5", None)`` -> ``kg:L5Vertebra``; ``("L5", kg:Pedicle)`` -> ``kg:L5Pedicle``;
         ``("L4-L5", None)`` -> ``kg:L4L5IntervertebralDisc``.
         """
-        key = ("level_site", level, part)
-        try:
-            return self._memo[key]  # type: ignore[return-value]
-        except KeyError:
-            found = self._memo[key] = self._level_site(level, part)
-            return found
-
-    def _level_site(self, level: str, part: str | None) -> str | None:
-        """:meth:`level_site`, uncached."""
         codes = frozenset(level.split("-"))
         if part is None:
             part = KG + ("IntervertebralDisc" if len(codes) > 1 else "Vertebra")
@@ -289,17 +285,9 @@ class Ontology:
                     stack.append(child)
         return sorted(seen)
 
+    @_memoised
     def implied_site(self, iri: str) -> str | None:
         """The site a finding class implies, inherited from its ancestors."""
-        key = ("implied_site", iri)
-        try:
-            return self._memo[key]  # type: ignore[return-value]
-        except KeyError:
-            found = self._memo[key] = self._implied_site(iri)
-            return found
-
-    def _implied_site(self, iri: str) -> str | None:
-        """:meth:`implied_site`, uncached."""
         concept = self.get(iri)
         if concept and concept.implied_site:
             return concept.implied_site
@@ -309,19 +297,12 @@ class Ontology:
                 return c.implied_site
         return None
 
+    @_memoised
     def specialise(self, finding: str, site: str) -> str:
         """The most specific subclass of ``finding`` whose implied site covers ``site``.
 
         ``(kg:CementLeakage, kg:L5Pedicle)`` -> ``kg:PedicleCementLeakage``.
         """
-        key = ("specialise", finding, site)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._specialise(finding, site)
-        return found  # type: ignore[return-value]
-
-    def _specialise(self, finding: str, site: str) -> str:
-        """:meth:`specialise`, uncached."""
         site_anc = self.ancestors(site)
         best, best_depth = finding, -1
         for cand in self.descendants(finding):
@@ -333,16 +314,9 @@ class Ontology:
                 best, best_depth = cand, d
         return best
 
+    @_memoised
     def treatment_for(self, procedure: str) -> tuple[str, ...]:
         """Finding classes a procedure class is done to treat (``kg:treatmentFor``, inherited)."""
-        key = ("treatment_for", procedure)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._treatment_for(procedure)
-        return found  # type: ignore[return-value]
-
-    def _treatment_for(self, procedure: str) -> tuple[str, ...]:
-        """:meth:`treatment_for`, uncached."""
         out: set[str] = set()
         for anc in self.ancestors(procedure):
             raw = self._raw.get(anc)
