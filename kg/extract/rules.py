@@ -281,7 +281,34 @@ def finditer_at(pattern: re.Pattern[str], text: str, firsts: frozenset[str] | No
     return iter(out)
 
 
-class PhrasePattern:
+class _LowerScanning:
+    """The ``re.Pattern`` scanning methods for a pattern that picks, per text, either a
+    case-sensitive pattern over the lower-cased text or a case-insensitive one over the
+    text itself (:meth:`_pick`)."""
+
+    __slots__ = ()
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        raise NotImplementedError
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        return pattern.finditer(subject, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.search(subject, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.match(subject, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.fullmatch(subject, pos, endpos)
+
+
+class PhrasePattern(_LowerScanning):
     """A literal ASCII phrase alternation (what :func:`phrase_regex` builds) that scans
     the lower-cased text with a case-sensitive pattern: the same offsets as the
     ``re.IGNORECASE`` pattern, about twice as fast (Python's regex engine folds case
@@ -357,30 +384,20 @@ class PhrasePattern:
             return iter(self._indexed(starts[0], starts[1], pos, endpos, False))
         if not self.gate.may_match(text):
             return iter(())
-        pattern, subject = self._pick(text)
-        return pattern.finditer(subject, pos, endpos)
+        return super().finditer(text, pos, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         starts = self._starts(text)
         if starts is not None:
             found = self._indexed(starts[0], starts[1], pos, endpos, True)
             return found[0] if found else None
-        pattern, subject = self._pick(text)
-        return pattern.search(subject, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.match(subject, pos, endpos)
-
-    def fullmatch(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.fullmatch(subject, pos, endpos)
+        return super().search(text, pos, endpos)
 
 
 _GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
 
 
-class LowerScan:
+class LowerScan(_LowerScanning):
     """A case-insensitive regex that scans the lower-cased text case-sensitively when
     its own text is ASCII and all lower case (speed: Python's regex engine folds case
     per character and position, and a case-sensitive pattern opening with literals lets
@@ -407,22 +424,6 @@ class LowerScan:
             return self._folded, text
         low = lowered(text)
         return (self._folded, text) if low is None else (self._lower, low)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
-        pattern, subject = self._pick(text)
-        return pattern.finditer(subject, pos, endpos)
-
-    def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.search(subject, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.match(subject, pos, endpos)
-
-    def fullmatch(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.fullmatch(subject, pos, endpos)
 
     def __getattr__(self, name: str):
         """Any other ``re.Pattern`` method or attribute (``sub``, ``flags`` ...): the
