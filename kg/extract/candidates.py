@@ -419,26 +419,13 @@ def _levelled_parts(onto, parts: list, codes: list[str]) -> bool:
     part exists per vertebral level or lies in the vertebral column (a brain or chest
     part beside a cervical level does not take it)."""
     spine = KG + "VertebralColumn"
-    return any(onto.level_site(c, p.part) or p.part == spine or _part_of(onto, p.part, spine)
+    return any(onto.level_site(c, p.part) or onto.within(p.part, spine)
                for p in parts for c in codes)
 
 
 def _site_fits(onto, part: str, site: str) -> bool:
     """Whether a named part agrees with a class's implied site (is-a or part-of, either way)."""
-    return (onto.is_a(part, site) or onto.is_a(site, part)
-            or _part_of(onto, part, site) or _part_of(onto, site, part))
-
-
-def _part_of(onto, part: str, whole: str) -> bool:
-    seen, stack = {part}, [part]
-    while stack:
-        for up in onto.part_of(stack.pop()):
-            if onto.is_a(up, whole):
-                return True
-            if up not in seen:
-                seen.add(up)
-                stack.append(up)
-    return False
+    return onto.within(part, site) or onto.within(site, part)
 
 
 def _split_levels(b: Binding) -> bool:

@@ -140,11 +140,6 @@ def _parts(item: Item, onto) -> list[str]:
     return parts
 
 
-def _within(onto, part: str, whole: str) -> bool:
-    """Whether ``part`` is ``whole``, a kind of it, or lies in it (partOf*)."""
-    return onto.within(part, whole)
-
-
 def _plural_part(doc: Doc, item: Item) -> bool:
     """Whether a mention of the item names its part in the plural ("the femoral heads")."""
     for c in item.cands:
@@ -188,10 +183,10 @@ def inherit_part_sides(items: list[Item], doc: Doc, onto) -> None:
             if not _is_paired(onto, part):
                 continue
             for other, sides in stated.items():
-                if _within(onto, part, other):  # the part itself, or it lies in that part
+                if onto.within(part, other):  # the part itself, or it lies in that part
                     for side, span in sides.items():
                         found.setdefault(side, span)
-                elif _within(onto, other, part):  # a side stated inside it: a conflict only
+                elif onto.within(other, part):  # a side stated inside it: a conflict only
                     near.update(sides)
         if len(found) != 1:
             continue
