@@ -34,3 +34,12 @@ def test_volume_loss_in_the_brain_is_not_atelectasis() -> None:
 
 def test_volume_loss_in_a_lung_is_atelectasis() -> None:
     assert "Atelectasis" in classes(run("Volume loss in the left lung."))
+
+
+def test_dissection_of_a_named_artery_is_that_artery_s_dissection() -> None:
+    """Vertebral and carotid artery dissection imply their artery (impliedSite), so a
+    dissection stated at it takes the specific class."""
+    assert classes(run("Angiography showed dissection of the right vertebral artery.")) == [
+        "VertebralArteryDissection"]
+    assert classes(run("CT angiography showed dissection of the left common carotid artery.")) == [
+        "CarotidArteryDissection"]
