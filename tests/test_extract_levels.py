@@ -217,3 +217,21 @@ def test_parts_named_with_their_own_level_keep_it() -> None:
 def test_a_range_in_one_part_name_stays_one_lesion() -> None:
     x = run("Metastases in the T8-T10 vertebral bodies.")
     assert len(x.findings) == 1 and levels(x.findings[0]) == {"T8", "T9", "T10"}
+
+
+@pytest.mark.parametrize("text, cls, level", [
+    ("MRI showed herniation of the L4-5 disc.", "DiscHerniation", "L4-L5"),
+    ("There is bulging of the L3-4 disc.", "DiscBulge", "L3-L4"),
+    ("CT showed a mild convexity of the L5-S1 intervertebral disc.", "DiscBulge", "L5-S1"),
+])
+def test_n1_of_the_level_disc_reads_as_disc_n1(text: str, cls: str, level: str) -> None:
+    """'herniation of the L4-5 disc' names a disc herniation at L4-L5 (N1 of the N2 = N2 N1
+    when N2 is the site the class implies)."""
+    x = run(text)
+    assert classes(x) == [cls] and levels_of(x, cls) == {level}
+
+
+def test_n1_of_the_n2_needs_the_class_site() -> None:
+    """'convexity of the skull' is no disc bulge: the skull is not the site 'disc convexity'
+    implies."""
+    assert classes(run("There is convexity of the skull.")) == []

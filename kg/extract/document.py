@@ -174,6 +174,8 @@ class _SiteRules:
     escape: re.Pattern[str]
     escape_gate: rules.Gate  # words one of which every escape match holds
     leak_class: str
+    inverted: re.Pattern[str]  # 'word of the': the word may name 'N2 word' (sites.json)
+    inverted_span: int
 
 
 @lru_cache(maxsize=1)
@@ -187,6 +189,8 @@ def site_rules() -> _SiteRules:
         escape_gate=rules.Gate(tuple(w.lower() for w in data["leak"]["escape_needs"])
                                if data["leak"].get("escape_needs") else None),
         leak_class=KG + data["leak"]["leak_class"],
+        inverted=rules.compile_regex(data.get("inverted_of", r"(?!)"), "sites.json"),
+        inverted_span=int(data.get("inverted_span", 0)),
     )
 
 
@@ -256,6 +260,45 @@ def _coordinated_phrase_heads(text: str, heads: list[Head], lex, onto) -> list[H
     return coordinated_phrase_heads(
         text, heads, lex, onto, TARGET_KINDS,
         lambda a, b, concept, s: Head(a, b, concept, s, rule="coordinated"), Spans)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+
+
+def _full_concept(lex, onto, term: str) -> Concept | None:
+    """The concept the lexicon reads as the whole of ``term``, if any."""
+    hit = next((x for x in lex.match_phrase(term) if x.start == 0 and x.end == len(term)), None)
+    return onto.get(hit.iri) if hit else None
+
+
+def _inverted_heads(text: str, heads: list[Head], lex, onto,
+                    sent_starts: list[int]) -> list[Head]:
+    """'herniation of the L4-5 disc' reads as 'disc herniation': the word before 'of the'
+    is a head of the class the lexicon knows as 'N2 word' when N2, one of the next few
+    words, is (or lies in) the site that class implies (sites.json inverted_of)."""
+    sr = site_rules()
+    if " of " not in text:
+        return []
+    taken = Spans([(h.start, h.end) for h in heads])
+    out: list[Head] = []
+    for m in sr.inverted.finditer(text):
+        a, b = m.start("word"), m.end("word")
+        if taken.overlaps(a, b):
+            continue
+        word = m["word"].lower()
+        stop = re.search(r"[.,;:()\n]", text[m.end():m.end() + 80])
+        after = text[m.end():m.end() + (stop.start() if stop else 80)]
+        for n in _WORD.findall(after)[:sr.inverted_span]:
+            concept = _full_concept(lex, onto, f"{n.lower()} {word}")
+            if concept is None or concept.kind not in TARGET_KINDS:
+                continue
+            implied = onto.implied_site(concept.iri)
+            site = _full_concept(lex, onto, n.lower())
+            if implied and site is not None and onto.within(site.iri, implied):
+                s = max(0, bisect.bisect_right(sent_starts, a) - 1)
+                out.append(Head(a, b, concept, s, rule="inverted-of"))
+                break
+    return out
 
 
 def _title_sections(case: CaseText) -> list[SectionInfo]:
@@ -338,6 +381,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     heads.extend(_coordinated_heads(text, heads, lex, onto))
     heads.sort(key=lambda h: h.start)
     heads.extend(_coordinated_phrase_heads(text, heads, lex, onto))
+    heads.extend(_inverted_heads(text, heads, lex, onto, sent_starts))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.sort(key=lambda t: t.start)
