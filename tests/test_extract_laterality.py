@@ -201,3 +201,28 @@ def test_a_phrase_after_a_comma_without_a_place_preposition_gives_no_side() -> N
 def test_a_side_a_movement_goes_to_is_not_the_findings_side() -> None:
     x = run("Mild gait disturbance noted with deviation to the left.")
     assert _side(x, "GaitDisturbance") == [None]
+
+
+def test_a_narrowing_word_after_the_comma_still_sites_the_finding() -> None:
+    x = run("MRI demonstrated acute infarction, specifically within the right thalamus.")
+    assert _side(x, "Infarction") == ["Right"]
+
+
+def test_a_with_phrase_on_the_outline_may_stand_before_the_site() -> None:
+    x = run("Exam demonstrates a firm mass with poorly defined margins at the medial right thigh.")
+    assert _side(x, "Mass") == ["Right"]
+
+
+def test_a_with_phrase_naming_other_anatomy_does_not_site_the_finding() -> None:
+    x = run("There was a fever with chest pain on the right.")
+    assert _side(x, "Fever") == [None]
+
+
+def test_a_side_where_the_finding_is_worse_makes_it_bilateral() -> None:
+    x = run("CTA confirmed hypoplasia of the vertebral arteries, especially on the left side.")
+    assert _side(x, "VertebralArteryHypoplasia") == ["Bilateral"]
+
+
+def test_a_side_without_a_word_of_predominance_stays_one_side() -> None:
+    x = run("CTA confirmed hypoplasia of the vertebral artery on the left side.")
+    assert _side(x, "VertebralArteryHypoplasia") == ["Left"]

@@ -41,7 +41,9 @@ _GAP_WORDS = (
     r"mid|middle|inner|outer|(?:upper|lower)(?![\s,]+(?:and|or)\b)|"
     r"\d{1,2}(?:st|nd|rd|th)|"  # "lucency crosses the 10th left posterior rib"
     r"(?:posterior|anterior|later|medi|inferior|superior|centr|dors|ventr|caud|cephal)"
-    r"(?:al)?ly")  # "fibrous band posteriorly at L2-3"
+    r"(?:al)?ly|"  # "fibrous band posteriorly at L2-3"
+    # words that narrow the place to follow ("infarction, specifically within the pons")
+    r"specifically|particularly|especially|mainly|mostly|predominantly|notably|namely")
 # what may precede a side that opens its sentence: a bullet, or a heading ("Findings:"),
 # and a connective ("Also, on the right side, ...")
 _OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:(?:also|additionally|furthermore|"
@@ -97,11 +99,21 @@ def _content_words(gap: str) -> int:
 
 # a comma, then a preposition of place: the phrase after it still sites the head before
 # it ("T2 hyperintensity, in the left temporal lobe", "a nodule, within the right lobe")
-_COMMA_PLACE = re.compile(r"\s*,\s*(?:in|within|involving|along|throughout)\s", re.IGNORECASE)
+_COMMA_PLACE = re.compile(r"\s*,\s*(?:(?:specifically|particularly|especially|mainly|mostly|"
+                          r"predominantly|notably|namely)\s+)?"
+                          r"(?:in|within|involving|along|throughout)\s", re.IGNORECASE)
+
+
+# a 'with' phrase that describes the finding's outline may stand between it and its site
+# ("a mass with poorly defined margins at the medial right thigh"); its words do not count
+_WITH_OUTLINE = re.compile(r"\bwith\s+(?:[\w-]+\s+){0,2}?(?:margins?|borders?|edges?|contours?|"
+                           r"outlines?|rims?|walls?)\b", re.IGNORECASE)
 
 
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
     gap = text[a:b]
+    if "with" in gap:
+        gap = _WITH_OUTLINE.sub(" ", gap)
     if not gap.strip():
         return True
     if _content_words(gap) > 6 or not bind_rules().post_gap.match(gap + " "):

@@ -68,6 +68,7 @@ class _Compiled:
     lat_pre_letters: str
     lat_post: re.Pattern[str]
     lat_map: dict[str, str]
+    predominant: re.Pattern[str]  # 'especially' before a side: the worse of two sides
     severity: re.Pattern[str]
     sev_map: dict[str, str]
     sev_window: int
@@ -114,6 +115,8 @@ def _compiled() -> _Compiled:
         lat_pre_letters=single,
         lat_post=lat_post,
         lat_map=lat_map,
+        predominant=rules.compile_regex(mods.get("predominant_side_before", r"(?!)"),
+                                        "modifiers.json"),
         severity=rules.phrase_regex(list(mods["severity"]), "modifiers.json"),
         sev_map=sev_map,
         sev_window=int(mods.get("severity_window_words", 6)),
@@ -233,7 +236,18 @@ def find_laterality(text: str) -> list[Modifier]:
     pre = [Modifier(m.start(), m.end(), _lat_value_of(m.group()))
            for m in rules.finditer_at(c.lat_pre, text, c.lat_pre_firsts, c.lat_pre_letters)
            if not taken(m.start())]
-    return sorted(post + pre, key=lambda x: x.start)
+    return [_predominance(text, x, c) for x in sorted(post + pre, key=lambda x: x.start)]
+
+
+def _predominance(text: str, mod: Modifier, c: _Compiled) -> Modifier:
+    """'hypoplasia of the vertebral arteries, especially on the left side': a side phrase
+    after the finding that says where it is worse puts it on both sides
+    (modifiers.json predominant_side_before); a side adjective before it keeps its side
+    ('mostly left-sided hemorrhage')."""
+    if not mod.post or mod.value == Laterality.BILATERAL.value or not c.predominant.search(
+            text, max(0, mod.start - 30), mod.start):
+        return mod
+    return Modifier(mod.start, mod.end, Laterality.BILATERAL.value, mod.post)
 
 
 # "to the right buttock", "on the left hemithorax": the side premodifies the noun after it,
