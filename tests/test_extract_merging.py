@@ -108,6 +108,20 @@ def test_a_mention_restating_its_class_site_joins_the_unsited_finding() -> None:
     assert len(findings(x, "LowerLimbWeakness")) == 1
 
 
+def test_a_mention_at_its_class_site_and_levels_joins_the_unsited_finding() -> None:
+    """The vertebral levels a vessel runs by are no new place for a dissection of it."""
+    x = run("CT showed bilateral vertebral artery dissections. Angiography demonstrated "
+            "severe dissection of the distal vertebral artery at C1-C2.")
+    assert len(findings(x, "VertebralArteryDissection")) == 1
+    assert levels_of(x, "VertebralArteryDissection") == {"C1", "C2"}
+
+
+def test_compression_fractures_at_two_levels_stay_two() -> None:
+    x = run("There is an L2 compression fracture. There is also an L4 compression fracture.")
+    assert levels_of(x, "CompressionFracture") == {"L2", "L4"}
+    assert len(findings(x, "CompressionFracture")) == 2
+
+
 def test_a_specific_sited_mention_does_not_absorb_an_earlier_generic_one() -> None:
     x = run("He had fractures. CT shows fractures of the lumbar vertebrae.")
     assert findings(x, "Fracture") and findings(x, "VertebralFracture")

@@ -114,9 +114,16 @@ def _names_own_site(onto, c: Cand) -> bool:
     the atlas ... atlas fracture': the mention's sites are kinds of the site its class
     implies (at its own level, if the class implies a vertebra): no new place."""
     implied = onto.implied_site(c.concept.iri)
-    return implied is not None and all(
-        onto.is_a(s.iri, implied) and (s.level is None or s.iri == implied)
-        for s in c.sites)
+    if implied is None:
+        return False
+    if all(onto.is_a(s.iri, implied) and (s.level is None or s.iri == implied)
+           for s in c.sites):
+        return True
+    # 'dissection of the vertebral artery at C1-C2': the site itself, with the vertebral
+    # levels it runs by (levels of another part than the implied one) -- no new place
+    return (any(s.iri == implied and s.level is None for s in c.sites)
+            and all(s.iri == implied or (s.level is not None and not onto.is_a(s.iri, implied))
+                    for s in c.sites))
 
 
 _LIST_JOIN = re.compile(r"\b(?:and|or|as\s+well\s+as|along\s+with|together\s+with|plus)\b",
