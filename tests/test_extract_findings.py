@@ -75,6 +75,10 @@ def test_scale_name_is_not_a_finding() -> None:
     assert classes(run("On admission he had a stroke.")) == ["Stroke"]
 
 
+def test_an_imaging_protocol_name_is_not_a_finding() -> None:
+    assert "Stroke" not in classes(run("A CT stroke protocol was performed on arrival."))
+
+
 def test_a_risk_of_a_complication_is_not_a_finding():
     x = run("The risk of wound infection argued against a laminectomy.")
     assert findings(x, "SurgicalSiteInfection") == []
