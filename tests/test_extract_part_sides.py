@@ -47,3 +47,14 @@ def test_paired_parts_are_ontology_classes() -> None:
 
     from kg.extract.part_sides import check_classes
     assert check_classes(shipped_tools()[0]) == []
+
+
+def test_a_muscle_group_named_in_the_plural_takes_the_limbs_one_side() -> None:
+    x = run("History of trauma to the right thigh. Findings consistent with a chronic tug "
+            "lesion of the thigh adductors.")
+    assert finding(x, "Lesion").laterality is Laterality.RIGHT
+
+
+def test_other_paired_parts_named_in_the_plural_still_take_no_side() -> None:
+    x = run("History of trauma to the right leg. There are fractures of the femoral heads.")
+    assert finding(x, "Fracture").laterality is None

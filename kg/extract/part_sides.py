@@ -48,9 +48,16 @@ def paired_parts() -> tuple[str, ...]:
     return tuple(KG + n for n in rules.load("sites").get("paired_parts", ()))
 
 
+@lru_cache(maxsize=1)
+def grouped_parts() -> tuple[str, ...]:
+    """Anatomy that comes in groups on one side (``grouped_parts`` of ``sites.json``)."""
+    return tuple(KG + n for n in rules.load("sites").get("grouped_parts", ()))
+
+
 def check_classes(onto) -> list[str]:
-    """Local names in ``paired_parts`` that the ontology does not define."""
-    return [iri.removeprefix(KG) for iri in paired_parts() if onto.get(iri) is None]
+    """Local names in ``paired_parts`` and ``grouped_parts`` the ontology does not define."""
+    return [iri.removeprefix(KG) for iri in (*paired_parts(), *grouped_parts())
+            if onto.get(iri) is None]
 
 
 def _is_paired(onto, part: str) -> bool:
@@ -140,12 +147,14 @@ def _parts(item: Item, onto) -> list[str]:
     return parts
 
 
-def _plural_part(doc: Doc, item: Item) -> bool:
-    """Whether a mention of the item names its part in the plural ("the femoral heads")."""
+def _plural_part(doc: Doc, item: Item, onto) -> bool:
+    """Whether a mention of the item names its part in the plural ("the femoral heads");
+    a group of muscles, tendons or ligaments ("the thigh adductors") is one side's."""
+    grouped = grouped_parts()
     for c in item.cands:
         for t in doc.tokens_in(c.span.start, c.span.end):
             word = doc.text[t.start:t.end].split()[-1].lower() if t.part else ""
-            if _PLURAL.search(word):
+            if _PLURAL.search(word) and not onto.is_any(t.part, grouped):
                 return True
     return False
 
@@ -193,7 +202,7 @@ def inherit_part_sides(items: list[Item], doc: Doc, onto) -> None:
         side, span = next(iter(found.items()))
         if near - {side} or _own_sentence_sides(doc, item) - {side}:
             continue  # another side within the part, or beside the finding's own mention
-        if side != Laterality.BILATERAL.value and _plural_part(doc, item):
+        if side != Laterality.BILATERAL.value and _plural_part(doc, item, onto):
             continue  # "atelectatic lungs": a part named twice over takes no one side
         log.debug("%s: %s takes side %s from %r", doc.case.id, item.concept.label, side,
                   span.text)
