@@ -226,3 +226,14 @@ def test_a_side_where_the_finding_is_worse_makes_it_bilateral() -> None:
 def test_a_side_without_a_word_of_predominance_stays_one_side() -> None:
     x = run("CTA confirmed hypoplasia of the vertebral artery on the left side.")
     assert _side(x, "VertebralArteryHypoplasia") == ["Left"]
+
+
+def test_a_finding_with_a_signal_word_shares_its_sites_and_sides() -> None:
+    x = run("DWI: T2 signal hyperintensity with restricted diffusion, in the left temporal "
+            "lobe, and bilateral insula.")
+    assert sorted(_side(x, "T2Hyperintensity"), key=str) == ["Bilateral", "Left"]
+
+
+def test_a_finding_with_another_finding_keeps_its_own_place() -> None:
+    x = run("A mass with calcification in the left kidney.")
+    assert _side(x, "Mass") == [None]

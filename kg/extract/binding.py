@@ -170,8 +170,9 @@ def _not_the_previous_heads(doc: Doc, prev: Head, coord: list[SiteToken]) -> lis
     return coord
 
 
-def bind_all(doc: Doc) -> list[Binding]:
-    """One :class:`Binding` per ``doc.heads`` entry, in the same order."""
+def bind_all(doc: Doc, onto=None) -> list[Binding]:
+    """One :class:`Binding` per ``doc.heads`` entry, in the same order (with ``onto``,
+    a finding before 'with <signal word> <site>' shares the signal word's sites)."""
     heads = doc.heads
     out = [Binding() for _ in heads]
     claimed: set[int] = set()
@@ -201,10 +202,33 @@ def bind_all(doc: Doc) -> list[Binding]:
             cur = t.end
         placed = any(t.part for t in out[i].pre + out[i].coordinated)
         out[i].post = _without_radiation_target(doc.text, h.end, post, placed)
+    if onto is not None:
+        _share_descriptor_sites(doc, out, onto)
     _bind_subject_sites(doc, out)
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
     return out
+
+
+_WITH_ONLY = re.compile(r"\s+with\s+", re.IGNORECASE)
+
+
+def _share_descriptor_sites(doc: Doc, out: list[Binding], onto) -> None:
+    """'T2 signal hyperintensity with restricted diffusion, in the left temporal lobe': an
+    imaging signal word joined by 'with' describes the finding right before it, so that
+    finding, with no site after it of its own, is at the signal word's sites too
+    (descriptor classes of descriptors.json)."""
+    from kg.extract.descriptors import descriptor_rules
+
+    descriptors = descriptor_rules().descriptors
+    heads = doc.heads
+    for i in range(len(heads) - 1):
+        a, b = heads[i], heads[i + 1]
+        if out[i].post or not out[i + 1].post or a.end > b.start:
+            continue
+        if _WITH_ONLY.fullmatch(doc.text, a.end, b.start) and onto.is_any(
+                b.concept.iri, descriptors):
+            out[i].post = list(out[i + 1].post)
 
 
 _RADIATES_TO = re.compile(r"\bradiat\w*\b.*\b(?:to|into|down)\b", re.IGNORECASE)

@@ -49,7 +49,7 @@ def _number(items: list[Item]) -> None:
 def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
     """Findings, procedures and relations of one case (see ``kg/extract/__init__``)."""
     doc = analyse(case, onto, lex)
-    bindings = bind_all(doc)
+    bindings = bind_all(doc, onto)
     cands, differential = build(doc, bindings, onto)
     cands = fold_descriptors(cands, onto)
     resolving_heads = _resolving(doc)
