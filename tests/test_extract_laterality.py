@@ -237,3 +237,14 @@ def test_a_finding_with_a_signal_word_shares_its_sites_and_sides() -> None:
 def test_a_finding_with_another_finding_keeps_its_own_place() -> None:
     x = run("A mass with calcification in the left kidney.")
     assert _side(x, "Mass") == [None]
+
+
+def test_most_prominent_after_a_comma_still_sites_the_finding() -> None:
+    x = run("There was sinus opacification, most prominent in the left maxillary sinus.")
+    assert _side(x, "SinusOpacification") == ["Left"]
+
+
+def test_a_place_set_apart_by_a_comma_sites_both_findings_of_a_with_phrase() -> None:
+    x = run("There was sinus opacification with air fluid levels, most prominent in the left "
+            "maxillary sinus.")
+    assert _side(x, "SinusOpacification") == ["Left"]

@@ -43,7 +43,8 @@ _GAP_WORDS = (
     r"(?:posterior|anterior|later|medi|inferior|superior|centr|dors|ventr|caud|cephal)"
     r"(?:al)?ly|"  # "fibrous band posteriorly at L2-3"
     # words that narrow the place to follow ("infarction, specifically within the pons")
-    r"specifically|particularly|especially|mainly|mostly|predominantly|notably|namely")
+    r"specifically|particularly|especially|mainly|mostly|predominantly|notably|namely|"
+    r"most|prominent|prominently|pronounced|marked")  # "..., most prominent in the left"
 # what may precede a side that opens its sentence: a bullet, or a heading ("Findings:"),
 # and a connective ("Also, on the right side, ...")
 _OPENING = re.compile(r"^(?:[A-Z][\w &/-]{0,30}:)?[\W\d]*(?:(?:also|additionally|furthermore|"
@@ -100,7 +101,8 @@ def _content_words(gap: str) -> int:
 # a comma, then a preposition of place: the phrase after it still sites the head before
 # it ("T2 hyperintensity, in the left temporal lobe", "a nodule, within the right lobe")
 _COMMA_PLACE = re.compile(r"\s*,\s*(?:(?:specifically|particularly|especially|mainly|mostly|"
-                          r"predominantly|notably|namely)\s+)?"
+                          r"predominantly|notably|namely|most\s+(?:prominent(?:ly)?|pronounced|"
+                          r"marked))\s+)?"
                           r"(?:in|within|involving|along|throughout)\s", re.IGNORECASE)
 
 
@@ -214,10 +216,12 @@ _WITH_ONLY = re.compile(r"\s+with\s+", re.IGNORECASE)
 
 
 def _share_descriptor_sites(doc: Doc, out: list[Binding], onto) -> None:
-    """'T2 signal hyperintensity with restricted diffusion, in the left temporal lobe': an
+    """'T2 signal hyperintensity with restricted diffusion in the left temporal lobe': an
     imaging signal word joined by 'with' describes the finding right before it, so that
     finding, with no site after it of its own, is at the signal word's sites too
-    (descriptor classes of descriptors.json)."""
+    (descriptor classes of descriptors.json); so is any finding when a comma sets the place
+    apart from both ('opacification with air-fluid levels, most prominent in the left
+    maxillary sinus'). 'A mass with calcification in the left kidney' stays unsited."""
     from kg.extract.descriptors import descriptor_rules
 
     descriptors = descriptor_rules().descriptors
@@ -226,8 +230,9 @@ def _share_descriptor_sites(doc: Doc, out: list[Binding], onto) -> None:
         a, b = heads[i], heads[i + 1]
         if out[i].post or not out[i + 1].post or a.end > b.start:
             continue
-        if _WITH_ONLY.fullmatch(doc.text, a.end, b.start) and onto.is_any(
-                b.concept.iri, descriptors):
+        if _WITH_ONLY.fullmatch(doc.text, a.end, b.start) and (
+                onto.is_any(b.concept.iri, descriptors)
+                or _COMMA_PLACE.match(doc.text, b.end, out[i + 1].post[0].end)):
             out[i].post = list(out[i + 1].post)
 
 
