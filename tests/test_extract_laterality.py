@@ -248,3 +248,9 @@ def test_a_place_set_apart_by_a_comma_sites_both_findings_of_a_with_phrase() -> 
     x = run("There was sinus opacification with air fluid levels, most prominent in the left "
             "maxillary sinus.")
     assert _side(x, "SinusOpacification") == ["Left"]
+
+
+def test_a_horn_of_a_ventricle_may_stand_between_a_finding_and_its_sided_part() -> None:
+    x = run("Enhancement in the right side of the brain and enhancement adjacent to the "
+            "posterior horn of the left lateral ventricle.")
+    assert sorted(_side(x, "Enhancement"), key=str) == ["Left", "Right"]

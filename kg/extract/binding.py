@@ -35,7 +35,7 @@ _GAP_WORDS = (
     r"of|in|at|into|to|within|involving|along|from|on|through|throughout|"
     r"affecting|near|around|behind|below|above|across|beneath|between|the|a|an|both|and|or|"
     r"right|left|bilateral|bilaterally|[\w’'-]+(?:al|ic|ar|or|ior|ed)|level|levels|aspect|"
-    r"side|portion|margin|region|segments?|spanning|extending|approximately|about|"
+    r"side|portion|margin|region|segments?|spanning|extending|approximately|about|horns?|"
     # position words without an adjective ending ("metastases to the left mid ribs"); not
     # "upper and lower extremities", where the part named is only one of two
     r"mid|middle|inner|outer|(?:upper|lower)(?![\s,]+(?:and|or)\b)|"
