@@ -263,3 +263,43 @@ def test_no_rejected_doid_term_is_applied(tool):
     applied = [(cid, term) for cid, term in tool.read_rejected()
                if term.startswith("DOID:") and cid in classes and term in classes[cid].xrefs]
     assert applied == []
+
+
+# ------------------------------------------------------------------ named extracts (NAME-extract*.tsv)
+
+EX_HEADER = "id\tlabel\txref\tsource\n"
+EX_SRC = "example/repo src/widgets.owl @0123456789abcdef"
+
+
+def _write_extract(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    path.write_text(EX_HEADER + "".join(f"{i}\t{lab}\t{x}\t{EX_SRC}\n" for i, lab, x in rows))
+
+
+def test_every_file_of_a_named_extract_is_read_under_the_folded_label(tool, tmp_path,
+                                                                      monkeypatch):
+    _write_extract(tmp_path / "wid-extract-a.tsv", [
+        ("WID:0000001", "Widget-Injection", "NCIT:C1234"),
+        ("WID:0000001", "Widget-Injection", "UMLS:C0000001")])
+    _write_extract(tmp_path / "wid-extract-b.tsv", [
+        ("WID:0000001", "Widget-Injection", "SNOMEDCT_US:1234567"),
+        ("WID:0000001", "Widget-Injection", "ICD10PCS:0QS")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    assert tool.extract_names() == ["wid"]
+    (hit,) = tool.read_extract("wid")["widget injection"]
+    assert hit.xrefs == ("NCIT:C1234", "SNOMEDCT:1234567", "UMLS:C0000001", "WID:0000001")
+    assert "@01234567 " in hit.source and "wid-extract-a.tsv" in hit.source
+
+
+def test_a_named_extract_matches_labels_exactly_not_by_words(tool, tmp_path, monkeypatch):
+    _write_extract(tmp_path / "wid-extract.tsv", [("WID:0000001", "widget injection",
+                                                   "NCIT:C1234")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    index = tool.read_extract("wid")
+    assert set(index) == {"widget injection"}
+
+
+def test_a_named_extract_row_without_a_source_id_is_refused(tool, tmp_path, monkeypatch):
+    _write_extract(tmp_path / "wid-extract.tsv", [("widget", "widget injection", "NCIT:C1")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_extract("wid")
