@@ -265,7 +265,7 @@ def test_no_rejected_doid_term_is_applied(tool):
     assert applied == []
 
 
-# ------------------------------------------------------------------ named extracts (NAME-extract*.tsv)
+# ------------------------------------------------------------ named extracts (NAME-extract*.tsv)
 
 EX_HEADER = "id\tlabel\txref\tsource\n"
 EX_SRC = "example/repo src/widgets.owl @0123456789abcdef"
