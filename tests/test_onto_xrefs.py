@@ -303,3 +303,34 @@ def test_a_named_extract_row_without_a_source_id_is_refused(tool, tmp_path, monk
     monkeypatch.setattr(tool, "HERE", tmp_path)
     with pytest.raises(ValueError, match="malformed"):
         tool.read_extract("wid")
+
+
+def test_every_named_extract_sourced_xref_is_given_by_the_cited_term(tool):
+    """A class citing a committed NAME extract carries one id of that source, and each of its
+    values in a system only that extract supplies (its own ids, NCIT, MESH) is one the extract
+    gives that term."""
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    classes = build_classes()
+    checked, wrong = 0, []
+    for name in tool.extract_names():
+        if name == "doid":
+            continue
+        paths = tool.extract_paths(name)
+        rows = tool.read_extract_rows(paths)
+        terms = tool.extract_terms(rows)
+        label = tool.extract_source_label(name, paths, rows)
+        prefix = next(iter(terms)).split(":")[0]
+        for cid, c in classes.items():
+            if label not in c.xref_source:
+                continue
+            own = [x for x in c.xrefs if x.startswith(prefix + ":")]
+            if len(own) != 1 or own[0] not in terms:
+                wrong.append((cid, own))
+                continue
+            checked += 1
+            given = set(terms[own[0]][1])
+            wrong += [(cid, x) for x in c.xrefs
+                      if x.split(":", 1)[0] in {prefix, "NCIT", "MESH"} and x not in given]
+    assert wrong == [] and (checked > 0 or not tool.extract_names())
