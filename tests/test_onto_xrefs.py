@@ -298,6 +298,29 @@ def test_a_named_extract_matches_labels_exactly_not_by_words(tool, tmp_path, mon
     assert set(index) == {"widget injection"}
 
 
+def test_a_named_extract_matches_an_exact_synonym_row_under_the_terms_label(tool, tmp_path,
+                                                                         monkeypatch):
+    (tmp_path / "wid-extract.tsv").write_text(
+        "id\tlabel\txref\tsource\tmatch\n"
+        f"WID:0000001\twidget injection procedure\tNCIT:C1234\t{EX_SRC}\tlabel\n"
+        f"WID:0000001\twidget injection\tWID:0000001\t{EX_SRC}\texact synonym\n")
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    index = tool.read_extract("wid")
+    assert set(index) == {"widget injection procedure", "widget injection"}
+    (hit,) = index["widget injection"]
+    assert hit.term_label == "widget injection procedure" and hit.matched == "widget injection"
+    assert hit.xrefs == ("NCIT:C1234", "WID:0000001")
+
+
+def test_an_exact_synonym_row_must_carry_the_terms_own_id(tool, tmp_path, monkeypatch):
+    (tmp_path / "wid-extract.tsv").write_text(
+        "id\tlabel\txref\tsource\tmatch\n"
+        f"WID:0000001\twidget injection\tNCIT:C1234\t{EX_SRC}\texact synonym\n")
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_extract("wid")
+
+
 def test_a_named_extract_row_without_a_source_id_is_refused(tool, tmp_path, monkeypatch):
     _write_extract(tmp_path / "wid-extract.tsv", [("widget", "widget injection", "NCIT:C1")])
     monkeypatch.setattr(tool, "HERE", tmp_path)

@@ -23,9 +23,13 @@ Reads, at run time only (nothing is copied into the repository):
 * any other ``ontologies/tools/NAME-extract*.tsv`` (committed; header ``id label xref source``,
   ``id`` the source's own id such as ``MONDO:0005300`` or ``MAXO:0000004``, one row per xref,
   ``source`` = repo path @commit): read like the DO files, by the same rules (exact match of
-  the folded label; one value per coding system; a code two terms share is dropped).  The
-  branches each NAME is matched for are in ``EXTRACT_BRANCHES`` (unlisted: every branch);
-  ``--source NAME`` proposes and applies from that extract only.
+  the folded label; one value per coding system; a code two terms share is dropped).  An
+  optional ``match`` column says what ``label`` holds: ``label`` (the default, also when the
+  column is absent) or ``exact synonym`` (an ``oboInOwl:hasExactSynonym`` of the term, which
+  states the same concept; its ``xref`` is the term's own id).  Related, broad and narrow
+  synonyms are never transcribed.  The branches each NAME is matched for are in
+  ``EXTRACT_BRANCHES`` (unlisted: every branch); ``--source NAME`` proposes and applies from
+  that extract only.
 
 Conventions: anatomy gets SNOMED CT structure codes only (RadLex's ``snomedId``, as DICOM does);
 Uberon's SCTID xrefs (mostly "entire" concepts) are not used.  Findings are matched against HPO
@@ -74,11 +78,13 @@ DOID_EXTRACTS = (HERE / "doid-extract-a.tsv", HERE / "doid-extract-b.tsv")
 # Extract xref prefixes -> ours (``SNOMEDCT_US_<edition>`` too, see ``extract_system``); any
 # other (GARD, ORDO, OMIM, ICD*, EFO, MEDDRA, ...) is not used.
 DOID_SYSTEMS = {"UMLS_CUI": "UMLS", "MESH": "MESH", "NCI": "NCIT"}
-EXTRACT_SYSTEMS = {**DOID_SYSTEMS, "UMLS": "UMLS", "MSH": "MESH", "NCIT": "NCIT",
+EXTRACT_SYSTEMS = {**DOID_SYSTEMS, "UMLS": "UMLS", "MSH": "MESH", "MeSH": "MESH", "NCIT": "NCIT",
                    "SNOMEDCT": "SNOMEDCT", "SCTID": "SNOMEDCT", "RADLEX": "RADLEX"}
 DOID_ROW = re.compile(r"DOID:\d+")
 EXTRACT_ID = re.compile(r"[A-Z][A-Za-z]*:\d+")  # the source's own id: MONDO:0005300, MAXO:0000004
 DOID_XREF = re.compile(r"[A-Za-z0-9_]+:\S+")
+# What an extract row's ``label`` holds (optional ``match`` column; empty or absent: the label).
+MATCH_LABEL, MATCH_EXACT = "label", "exact synonym"
 # Branches each named extract is matched for; a name not listed is matched for every branch.
 EXTRACT_BRANCHES = {"doid": ("Finding",), "mondo": ("Finding",),
                     "maxo": ("Procedure", "ImagingModality")}
@@ -189,7 +195,8 @@ def read_extract_rows(paths: tuple[Path, ...]) -> list[dict[str, str]]:
     """The rows of extract files with header ``id label xref source``, checked on load.
 
     The first column is the source's own id (``MONDO:0005300``); the Disease Ontology files
-    call it ``doid``, which is read as ``id``.  Each row gives one xref of the term.
+    call it ``doid``, which is read as ``id``.  Each row gives one xref of the term; ``match``
+    (optional) is ``label`` or ``exact synonym`` (then ``xref`` must be the term's own id).
     """
     rows: list[dict[str, str]] = []
     for path in paths:
@@ -197,8 +204,11 @@ def read_extract_rows(paths: tuple[Path, ...]) -> list[dict[str, str]]:
             for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
                 if "id" not in row and "doid" in row:
                     row["id"] = row.pop("doid")
+                row["match"] = row.get("match") or MATCH_LABEL
                 if not (EXTRACT_ID.fullmatch(row.get("id") or "") and row.get("label")
-                        and DOID_XREF.fullmatch(row.get("xref") or "") and row.get("source")):
+                        and DOID_XREF.fullmatch(row.get("xref") or "") and row.get("source")
+                        and row["match"] in (MATCH_LABEL, MATCH_EXACT)
+                        and (row["match"] == MATCH_LABEL or row["xref"] == row["id"])):
                     raise ValueError(f"{path.name}:{n}: malformed row {row!r}")
                 rows.append(row)
     return rows
@@ -231,32 +241,38 @@ def doid_system(xref: str) -> str | None:
 
 
 def extract_terms(rows: list[dict[str, str]], system=extract_system
-                  ) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Term id -> (label, our xrefs): the id itself and one value per kept coding system.
+                  ) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Term id -> (label, our xrefs, names): the id itself and one value per kept coding
+    system; the names are the label and the exact synonyms transcribed (``match`` column).
 
     A system in which the term has two values is dropped (which one is the concept itself
     cannot be told from the extract); so is a code the extract gives two terms.
     """
     labels: dict[str, str] = {}
+    names: dict[str, dict[str, None]] = defaultdict(dict)
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     owners: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         tid = row["id"]
-        labels.setdefault(tid, row["label"])
+        if row.get("match", MATCH_LABEL) == MATCH_LABEL:
+            labels.setdefault(tid, row["label"])
+        names[tid][row["label"]] = None
         ours_system = system(row["xref"])
         if ours_system:
             ours = f"{ours_system}:{row['xref'].split(':', 1)[1]}"
             values[tid][ours_system].add(ours)
             owners[ours].add(tid)
     out = {}
-    for tid, label in labels.items():
+    for tid, tnames in names.items():
+        label = labels.get(tid) or next(iter(tnames))
         kept = [next(iter(v)) for v in values[tid].values()
                 if len(v) == 1 and len(owners[next(iter(v))]) == 1]
-        out[tid] = (label, tuple(sorted([tid, *kept])))
+        out[tid] = (label, tuple(sorted([tid, *kept])), tuple(tnames))
     return out
 
 
-def doid_terms(rows: list[dict[str, str]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+def doid_terms(rows: list[dict[str, str]]
+               ) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
     """DOID -> (label, our xrefs), as ``extract_terms`` with DO's own prefixes only."""
     return extract_terms(rows, doid_system)
 
@@ -270,14 +286,16 @@ def extract_source_label(name: str, paths: tuple[Path, ...], rows: list[dict[str
 
 
 def read_extract(name: str, paths: tuple[Path, ...] | None = None) -> dict[str, list[Hit]]:
-    """Normalised term label -> hits carrying the term id and its kept xrefs (exact match)."""
+    """Normalised term label or exact synonym -> hits with the term id and its kept xrefs."""
     paths = extract_paths(name) if paths is None else paths
     rows = read_doid_rows(paths) if name == "doid" else read_extract_rows(paths)
     terms = doid_terms(rows) if name == "doid" else extract_terms(rows)
     source = extract_source_label(name, paths, rows)
     index: dict[str, list[Hit]] = defaultdict(list)
-    for tid, (label, xrefs) in terms.items():
-        index[norm(label)].append(Hit(source, tid, label, xrefs, label))
+    for tid, (label, xrefs, names) in terms.items():
+        for key in dict.fromkeys(norm(n) for n in names):
+            name = next(n for n in names if norm(n) == key)
+            index[key].append(Hit(source, tid, label, xrefs, name))
     return index
 
 
