@@ -357,3 +357,13 @@ def test_every_named_extract_sourced_xref_is_given_by_the_cited_term(tool):
             wrong += [(cid, x) for x in c.xrefs
                       if x.split(":", 1)[0] in {prefix, "NCIT", "MESH"} and x not in given]
     assert wrong == [] and (checked > 0 or not tool.extract_names())
+
+
+def test_update_tables_writes_a_quoted_phrase_as_is(tool, tmp_path, monkeypatch):
+    table = tmp_path / "findings-x.tsv"
+    table.write_text("id\tlabel\txrefs\txref_source\tdefinition\n"
+                     'Coma\tcoma\t\t\tnot read as "Glasgow Coma Scale"\n')
+    monkeypatch.setattr(tool, "SRC", tmp_path)
+    assert tool._update_tables({"Coma": (["UMLS:C0000001"], "src")}) == 1
+    assert table.read_text().splitlines()[1] == (
+        'Coma\tcoma\tUMLS:C0000001\tsrc\tnot read as "Glasgow Coma Scale"')

@@ -494,8 +494,9 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
         if not file_changed:
             continue
         with path.open("w", encoding="utf-8", newline="") as fh:
+            # quotechar=None: a definition may quote a phrase ("Glasgow Coma Scale"); written as is
             w = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n",
-                               quoting=csv.QUOTE_NONE)
+                               quoting=csv.QUOTE_NONE, quotechar=None)
             w.writeheader()
             w.writerows(rows)
     return changed
