@@ -147,7 +147,7 @@ def test_each_snomed_code_has_one_cui_and_each_cui_one_code(tool):
 # SNOMED CT codes of the extract that pydicom 3.0.2's PS3.16 edition does not list yet (newer
 # concepts, or value sets it lacks); any other code must be there with the same meaning.
 PYDICOM_LACKS = {"1296925008", "1269276008", "265633004", "404035005", "1306316005",
-                 "1287742003"}
+                 "1287742003", "1331946003"}
 
 
 def test_extract_codes_and_meanings_agree_with_pydicom(tool):
@@ -263,3 +263,107 @@ def test_no_rejected_doid_term_is_applied(tool):
     applied = [(cid, term) for cid, term in tool.read_rejected()
                if term.startswith("DOID:") and cid in classes and term in classes[cid].xrefs]
     assert applied == []
+
+
+# ------------------------------------------------------------ named extracts (NAME-extract*.tsv)
+
+EX_HEADER = "id\tlabel\txref\tsource\n"
+EX_SRC = "example/repo src/widgets.owl @0123456789abcdef"
+
+
+def _write_extract(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    path.write_text(EX_HEADER + "".join(f"{i}\t{lab}\t{x}\t{EX_SRC}\n" for i, lab, x in rows))
+
+
+def test_every_file_of_a_named_extract_is_read_under_the_folded_label(tool, tmp_path,
+                                                                      monkeypatch):
+    _write_extract(tmp_path / "wid-extract-a.tsv", [
+        ("WID:0000001", "Widget-Injection", "NCIT:C1234"),
+        ("WID:0000001", "Widget-Injection", "UMLS:C0000001")])
+    _write_extract(tmp_path / "wid-extract-b.tsv", [
+        ("WID:0000001", "Widget-Injection", "SNOMEDCT_US:1234567"),
+        ("WID:0000001", "Widget-Injection", "ICD10PCS:0QS")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    assert tool.extract_names() == ["wid"]
+    (hit,) = tool.read_extract("wid")["widget injection"]
+    assert hit.xrefs == ("NCIT:C1234", "SNOMEDCT:1234567", "UMLS:C0000001", "WID:0000001")
+    assert "@01234567 " in hit.source and "wid-extract-a.tsv" in hit.source
+
+
+def test_a_named_extract_matches_labels_exactly_not_by_words(tool, tmp_path, monkeypatch):
+    _write_extract(tmp_path / "wid-extract.tsv", [("WID:0000001", "widget injection",
+                                                   "NCIT:C1234")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    index = tool.read_extract("wid")
+    assert set(index) == {"widget injection"}
+
+
+def test_a_named_extract_matches_an_exact_synonym_row_under_the_terms_label(tool, tmp_path,
+                                                                         monkeypatch):
+    (tmp_path / "wid-extract.tsv").write_text(
+        "id\tlabel\txref\tsource\tmatch\n"
+        f"WID:0000001\twidget injection procedure\tNCIT:C1234\t{EX_SRC}\tlabel\n"
+        f"WID:0000001\twidget injection\tWID:0000001\t{EX_SRC}\texact synonym\n")
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    index = tool.read_extract("wid")
+    assert set(index) == {"widget injection procedure", "widget injection"}
+    (hit,) = index["widget injection"]
+    assert hit.term_label == "widget injection procedure" and hit.matched == "widget injection"
+    assert hit.xrefs == ("NCIT:C1234", "WID:0000001")
+
+
+def test_an_exact_synonym_row_must_carry_the_terms_own_id(tool, tmp_path, monkeypatch):
+    (tmp_path / "wid-extract.tsv").write_text(
+        "id\tlabel\txref\tsource\tmatch\n"
+        f"WID:0000001\twidget injection\tNCIT:C1234\t{EX_SRC}\texact synonym\n")
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_extract("wid")
+
+
+def test_a_named_extract_row_without_a_source_id_is_refused(tool, tmp_path, monkeypatch):
+    _write_extract(tmp_path / "wid-extract.tsv", [("widget", "widget injection", "NCIT:C1")])
+    monkeypatch.setattr(tool, "HERE", tmp_path)
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_extract("wid")
+
+
+def test_every_named_extract_sourced_xref_is_given_by_the_cited_term(tool):
+    """A class citing a committed NAME extract carries one id of that source, and each of its
+    values in a system only that extract supplies (its own ids, NCIT, MESH) is one the extract
+    gives that term."""
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    classes = build_classes()
+    checked, wrong = 0, []
+    for name in tool.extract_names():
+        if name == "doid":
+            continue
+        paths = tool.extract_paths(name)
+        rows = tool.read_extract_rows(paths)
+        terms = tool.extract_terms(rows)
+        label = tool.extract_source_label(name, paths, rows)
+        prefix = next(iter(terms)).split(":")[0]
+        for cid, c in classes.items():
+            if label not in c.xref_source:
+                continue
+            own = [x for x in c.xrefs if x.startswith(prefix + ":")]
+            if len(own) != 1 or own[0] not in terms:
+                wrong.append((cid, own))
+                continue
+            checked += 1
+            given = set(terms[own[0]][1])
+            wrong += [(cid, x) for x in c.xrefs
+                      if x.split(":", 1)[0] in {prefix, "NCIT", "MESH"} and x not in given]
+    assert wrong == [] and (checked > 0 or not tool.extract_names())
+
+
+def test_update_tables_writes_a_quoted_phrase_as_is(tool, tmp_path, monkeypatch):
+    table = tmp_path / "findings-x.tsv"
+    table.write_text("id\tlabel\txrefs\txref_source\tdefinition\n"
+                     'Coma\tcoma\t\t\tnot read as "Glasgow Coma Scale"\n')
+    monkeypatch.setattr(tool, "SRC", tmp_path)
+    assert tool._update_tables({"Coma": (["UMLS:C0000001"], "src")}) == 1
+    assert table.read_text().splitlines()[1] == (
+        'Coma\tcoma\tUMLS:C0000001\tsrc\tnot read as "Glasgow Coma Scale"')

@@ -20,6 +20,16 @@ Reads, at run time only (nothing is copied into the repository):
   ``SNOMEDCT:``, ``MESH:``, ``NCIT:``); a system in which one DO term gives two values, and a
   code the extract gives two DO terms, are dropped (one value per coding system, never a code
   shared with another concept).  ``--source doid`` proposes and applies from this source only.
+* any other ``ontologies/tools/NAME-extract*.tsv`` (committed; header ``id label xref source``,
+  ``id`` the source's own id such as ``MONDO:0005300`` or ``MAXO:0000004``, one row per xref,
+  ``source`` = repo path @commit): read like the DO files, by the same rules (exact match of
+  the folded label; one value per coding system; a code two terms share is dropped).  An
+  optional ``match`` column says what ``label`` holds: ``label`` (the default, also when the
+  column is absent) or ``exact synonym`` (an ``oboInOwl:hasExactSynonym`` of the term, which
+  states the same concept; its ``xref`` is the term's own id).  Related, broad and narrow
+  synonyms are never transcribed.  The branches each NAME is matched for are in
+  ``EXTRACT_BRANCHES`` (unlisted: every branch); ``--source NAME`` proposes and applies from
+  that extract only.
 
 Conventions: anatomy gets SNOMED CT structure codes only (RadLex's ``snomedId``, as DICOM does);
 Uberon's SCTID xrefs (mostly "entire" concepts) are not used.  Findings are matched against HPO
@@ -32,6 +42,7 @@ Usage::
     python ontologies/tools/lookup_xrefs.py --apply      # merge reviewed proposals into src/
     python ontologies/tools/lookup_xrefs.py --dicom-worklist   # PS3.16 meanings not yet extracted
     python ontologies/tools/lookup_xrefs.py --source doid [--apply]   # Disease Ontology only
+    python ontologies/tools/lookup_xrefs.py --source maxo [--apply]   # any NAME-extract*.tsv
     python ontologies/tools/lookup_xrefs.py --counts     # the README's counts table
 
 Review decisions live in ``ontologies/tools/rejected-xrefs.tsv`` (class id, xref, why): a
@@ -64,10 +75,20 @@ DICOM_EXTRACT = HERE / "dicom-ps316-extract.tsv"
 DOID_SRC = ("Disease Ontology xrefs_in_DO.tsv @0c089e5e (tools/doid-extract-a.tsv, "
             "doid-extract-b.tsv)")
 DOID_EXTRACTS = (HERE / "doid-extract-a.tsv", HERE / "doid-extract-b.tsv")
-# DO's xref prefixes -> ours; any other (GARD, ORDO, OMIM, ICD*, EFO, MEDDRA) is not used.
+# Extract xref prefixes -> ours (``SNOMEDCT_US_<edition>`` too, see ``extract_system``); any
+# other (GARD, ORDO, OMIM, ICD*, EFO, MEDDRA, ...) is not used.
 DOID_SYSTEMS = {"UMLS_CUI": "UMLS", "MESH": "MESH", "NCI": "NCIT"}
+EXTRACT_SYSTEMS = {**DOID_SYSTEMS, "UMLS": "UMLS", "MSH": "MESH", "MeSH": "MESH", "NCIT": "NCIT",
+                   "SNOMEDCT": "SNOMEDCT", "SCTID": "SNOMEDCT", "RADLEX": "RADLEX"}
 DOID_ROW = re.compile(r"DOID:\d+")
+EXTRACT_ID = re.compile(r"[A-Z][A-Za-z]*:\d+")  # the source's own id: MONDO:0005300, MAXO:0000004
 DOID_XREF = re.compile(r"[A-Za-z0-9_]+:\S+")
+# What an extract row's ``label`` holds (optional ``match`` column; empty or absent: the label).
+MATCH_LABEL, MATCH_EXACT = "label", "exact synonym"
+# Branches each named extract is matched for; a name not listed is matched for every branch.
+EXTRACT_BRANCHES = {"doid": ("Finding",), "mondo": ("Finding",),
+                    "maxo": ("Procedure", "ImagingModality")}
+ALL_BRANCHES = ("AnatomicalEntity", "Finding", "Procedure", "ImagingModality")
 
 
 @dataclass(frozen=True)
@@ -156,17 +177,59 @@ def read_dicom_extract(path: Path = DICOM_EXTRACT) -> dict[str, list[Hit]]:
     return index
 
 
-def read_doid_rows(paths: tuple[Path, ...] = DOID_EXTRACTS) -> list[dict[str, str]]:
-    """The rows of the Disease Ontology extracts, checked on load."""
+def extract_paths(name: str) -> tuple[Path, ...]:
+    """The committed extract files of one source: ``tools/NAME-extract*.tsv``, sorted."""
+    return tuple(sorted(HERE.glob(f"{name}-extract*.tsv")))
+
+
+def extract_names() -> list[str]:
+    """The names of the committed extracts (``doid``, ``maxo``, ...), sorted.
+
+    The DICOM PS3.16 extract has its own layout and reader (``read_dicom_extract``).
+    """
+    return sorted({p.name.split("-extract")[0] for p in HERE.glob("*-extract*.tsv")}
+                  - {DICOM_EXTRACT.name.split("-extract")[0]})
+
+
+def read_extract_rows(paths: tuple[Path, ...]) -> list[dict[str, str]]:
+    """The rows of extract files with header ``id label xref source``, checked on load.
+
+    The first column is the source's own id (``MONDO:0005300``); the Disease Ontology files
+    call it ``doid``, which is read as ``id``.  Each row gives one xref of the term; ``match``
+    (optional) is ``label`` or ``exact synonym`` (then ``xref`` must be the term's own id).
+    """
     rows: list[dict[str, str]] = []
     for path in paths:
         with path.open(encoding="utf-8", newline="") as fh:
             for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
-                if not (DOID_ROW.fullmatch(row["doid"] or "") and row["label"]
-                        and DOID_XREF.fullmatch(row["xref"] or "") and row["source"]):
+                if "id" not in row and "doid" in row:
+                    row["id"] = row.pop("doid")
+                row["match"] = row.get("match") or MATCH_LABEL
+                if not (EXTRACT_ID.fullmatch(row.get("id") or "") and row.get("label")
+                        and DOID_XREF.fullmatch(row.get("xref") or "") and row.get("source")
+                        and row["match"] in (MATCH_LABEL, MATCH_EXACT)
+                        and (row["match"] == MATCH_LABEL or row["xref"] == row["id"])):
                     raise ValueError(f"{path.name}:{n}: malformed row {row!r}")
                 rows.append(row)
     return rows
+
+
+def read_doid_rows(paths: tuple[Path, ...] = DOID_EXTRACTS) -> list[dict[str, str]]:
+    """The rows of the Disease Ontology extracts, checked on load (ids must be DOIDs)."""
+    rows = read_extract_rows(paths)
+    for row in rows:
+        if not DOID_ROW.fullmatch(row["id"]):
+            raise ValueError(f"malformed DO row {row!r}")
+        row["doid"] = row["id"]
+    return rows
+
+
+def extract_system(xref: str) -> str | None:
+    """Our prefix for an extract's xref prefix (``SNOMEDCT_US_2021_09_01`` -> ``SNOMEDCT``)."""
+    prefix = xref.split(":", 1)[0]
+    if prefix.startswith("SNOMEDCT_US"):
+        return "SNOMEDCT"
+    return EXTRACT_SYSTEMS.get(prefix)
 
 
 def doid_system(xref: str) -> str | None:
@@ -177,36 +240,68 @@ def doid_system(xref: str) -> str | None:
     return DOID_SYSTEMS.get(prefix)
 
 
-def doid_terms(rows: list[dict[str, str]]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """DOID -> (label, our xrefs): the DOID itself and one value per kept coding system.
+def extract_terms(rows: list[dict[str, str]], system=extract_system
+                  ) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Term id -> (label, our xrefs, names): the id itself and one value per kept coding
+    system; the names are the label and the exact synonyms transcribed (``match`` column).
 
     A system in which the term has two values is dropped (which one is the concept itself
-    cannot be told from the extract); so is a code the extract gives two DO terms.
+    cannot be told from the extract); so is a code the extract gives two terms.
     """
     labels: dict[str, str] = {}
+    names: dict[str, dict[str, None]] = defaultdict(dict)
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     owners: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        labels.setdefault(row["doid"], row["label"])
-        system = doid_system(row["xref"])
-        if system:
-            ours = f"{system}:{row['xref'].split(':', 1)[1]}"
-            values[row["doid"]][system].add(ours)
-            owners[ours].add(row["doid"])
+        tid = row["id"]
+        if row.get("match", MATCH_LABEL) == MATCH_LABEL:
+            labels.setdefault(tid, row["label"])
+        names[tid][row["label"]] = None
+        ours_system = system(row["xref"])
+        if ours_system:
+            ours = f"{ours_system}:{row['xref'].split(':', 1)[1]}"
+            values[tid][ours_system].add(ours)
+            owners[ours].add(tid)
     out = {}
-    for doid, label in labels.items():
-        kept = [next(iter(v)) for v in values[doid].values()
+    for tid, tnames in names.items():
+        label = labels.get(tid) or next(iter(tnames))
+        kept = [next(iter(v)) for v in values[tid].values()
                 if len(v) == 1 and len(owners[next(iter(v))]) == 1]
-        out[doid] = (label, tuple(sorted([doid, *kept])))
+        out[tid] = (label, tuple(sorted([tid, *kept])), tuple(tnames))
     return out
+
+
+def doid_terms(rows: list[dict[str, str]]
+               ) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """DOID -> (label, our xrefs), as ``extract_terms`` with DO's own prefixes only."""
+    return extract_terms(rows, doid_system)
+
+
+def extract_source_label(name: str, paths: tuple[Path, ...], rows: list[dict[str, str]]) -> str:
+    """The ``xref_source`` text for one extract: its cited files and commits, and our files."""
+    if name == "doid":
+        return DOID_SRC
+    cited = sorted({re.sub(r"@([0-9a-f]{8})[0-9a-f]*", r"@\1", r["source"]) for r in rows})
+    return f"{'; '.join(cited)} (tools/{', '.join(p.name for p in paths)})"
+
+
+def read_extract(name: str, paths: tuple[Path, ...] | None = None) -> dict[str, list[Hit]]:
+    """Normalised term label or exact synonym -> hits with the term id and its kept xrefs."""
+    paths = extract_paths(name) if paths is None else paths
+    rows = read_doid_rows(paths) if name == "doid" else read_extract_rows(paths)
+    terms = doid_terms(rows) if name == "doid" else extract_terms(rows)
+    source = extract_source_label(name, paths, rows)
+    index: dict[str, list[Hit]] = defaultdict(list)
+    for tid, (label, xrefs, names) in terms.items():
+        for key in dict.fromkeys(norm(n) for n in names):
+            name = next(n for n in names if norm(n) == key)
+            index[key].append(Hit(source, tid, label, xrefs, name))
+    return index
 
 
 def read_doid_extract(paths: tuple[Path, ...] = DOID_EXTRACTS) -> dict[str, list[Hit]]:
     """Normalised DO label -> hits carrying the DOID and its kept xrefs."""
-    index: dict[str, list[Hit]] = defaultdict(list)
-    for doid, (label, xrefs) in doid_terms(read_doid_rows(paths)).items():
-        index[norm(label)].append(Hit(DOID_SRC, doid, label, xrefs, label))
-    return index
+    return read_extract("doid", paths)
 
 
 def hpo_path() -> Path | None:
@@ -223,9 +318,8 @@ def hpo_path() -> Path | None:
 
 def load_indexes(source: str = "all") -> dict[str, dict[str, list[Hit]]]:
     """The reference indexes by branch they are used for (``source="doid"``: DO only)."""
-    doid = read_doid_extract()
-    if source == "doid":
-        return {"Finding": doid}
+    if source != "all":
+        return extract_indexes([source])
     anatomy: dict[str, list[Hit]] = defaultdict(list)
     for idx in (read_radlex(SHARED / "radlex-anatomic-locations.json"),
                 read_obo(SHARED / "uberon-musculoskeletal.obo", UBERON_SRC, {"FMA": "FMA"})):
@@ -239,10 +333,24 @@ def load_indexes(source: str = "all") -> dict[str, dict[str, list[Hit]]]:
     for idx in (anatomy, findings):
         for k, v in dicom.items():
             idx[k].extend(v)
-    for k, v in doid.items():
-        findings[k].extend(v)
-    return {"AnatomicalEntity": anatomy, "Finding": findings,
-            "Procedure": dicom, "ImagingModality": dicom}
+    out: dict[str, dict[str, list[Hit]]] = {
+        "AnatomicalEntity": anatomy, "Finding": findings,
+        "Procedure": defaultdict(list, dicom), "ImagingModality": defaultdict(list, dicom)}
+    for branch, idx in extract_indexes(extract_names()).items():
+        for k, v in idx.items():
+            out[branch][k].extend(v)
+    return out
+
+
+def extract_indexes(names: list[str]) -> dict[str, dict[str, list[Hit]]]:
+    """Branch -> index of the named extracts matched for it (``EXTRACT_BRANCHES``)."""
+    out: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
+    for name in names:
+        index = read_extract(name)
+        for branch in EXTRACT_BRANCHES.get(name, ALL_BRANCHES):
+            for k, v in index.items():
+                out[branch][k].extend(v)
+    return dict(out)
 
 
 def read_rejected() -> set[tuple[str, str]]:
@@ -386,8 +494,9 @@ def _update_tables(updates: dict[str, tuple[list[str], str]]) -> int:
         if not file_changed:
             continue
         with path.open("w", encoding="utf-8", newline="") as fh:
+            # quotechar=None: a definition may quote a phrase ("Glasgow Coma Scale"); written as is
             w = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n",
-                               quoting=csv.QUOTE_NONE)
+                               quoting=csv.QUOTE_NONE, quotechar=None)
             w.writeheader()
             w.writerows(rows)
     return changed
@@ -455,8 +564,9 @@ def main() -> int:
     ap.add_argument("--apply", action="store_true", help="merge accepted proposals into src/")
     ap.add_argument("--dicom-worklist", action="store_true",
                     help="list PS3.16 SNOMED CT meanings (pydicom) matching classes, not extracted")
-    ap.add_argument("--source", choices=("all", "doid"), default="all",
-                    help="propose from all sources, or from the Disease Ontology extract only")
+    ap.add_argument("--source", choices=("all", *extract_names()), default="all",
+                    help="propose from all sources, or from one committed extract only "
+                         "(tools/NAME-extract*.tsv: doid, maxo, ...)")
     ap.add_argument("--counts", action="store_true", help="print the README's counts table")
     args = ap.parse_args()
     if args.counts:
