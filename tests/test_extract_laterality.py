@@ -254,3 +254,15 @@ def test_a_horn_of_a_ventricle_may_stand_between_a_finding_and_its_sided_part() 
     x = run("Enhancement in the right side of the brain and enhancement adjacent to the "
             "posterior horn of the left lateral ventricle.")
     assert sorted(_side(x, "Enhancement"), key=str) == ["Left", "Right"]
+
+
+def test_located_later_in_the_sentence_sites_its_first_finding() -> None:
+    x = run("The mass was firm, but mobile and located in the right breast.")
+    f = finding(x, "Mass")
+    assert f.laterality is Laterality.RIGHT
+    assert [s.iri.removeprefix(KG) for s in f.sites] == ["Breast"]
+
+
+def test_located_does_not_reach_back_past_another_finding() -> None:
+    x = run("The nodule was firm and a cyst was located in the right breast.")
+    assert finding(x, "Nodule").laterality is None and finding(x, "Nodule").sites == ()

@@ -34,6 +34,22 @@ def test_anatomy_subject_sites_the_finding_after_its_verb() -> None:
     assert [s.iri.removeprefix(KG) for s in x.findings[0].sites] == ["Kidney"]
 
 
+def test_anatomy_subject_sites_each_member_of_its_object_list() -> None:
+    x = run("The left femoral head demonstrates osteoarthritic changes with sclerosis, "
+            "cyst formation and osteophytes.")
+    assert [(f.concept.iri.removeprefix(KG), f.laterality and f.laterality.value,
+             [s.iri.removeprefix(KG) for s in f.sites]) for f in x.findings] == [
+        ("Osteoarthritis", "Left", ["FemoralHead"]), ("Cyst", "Left", ["FemoralHead"]),
+        ("Osteophyte", "Left", ["FemoralHead"])]
+
+
+def test_a_list_member_after_a_negation_or_preposition_keeps_no_subject_site() -> None:
+    x = run("The right kidney demonstrates a cyst but no stone in the ureter.")
+    stone = [f for f in x.findings if f.concept.iri != KG + "RenalCyst"]
+    assert [s.iri.removeprefix(KG) for s in stone[0].sites] == ["Ureter"]
+    assert stone[0].laterality is None
+
+
 def test_a_subject_that_is_not_anatomy_gives_no_site() -> None:
     x = run("The right kidney is normal. The patient has hydronephrosis.")
     assert _sides(x) == [("Hydronephrosis", None)] and x.findings[0].sites == ()

@@ -206,6 +206,7 @@ def bind_all(doc: Doc, onto=None) -> list[Binding]:
         out[i].post = _without_radiation_target(doc.text, h.end, post, placed)
     if onto is not None:
         _share_descriptor_sites(doc, out, onto)
+    _bind_located_sites(doc, out)
     _bind_subject_sites(doc, out)
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
@@ -251,6 +252,37 @@ def _without_radiation_target(text: str, head_end: int, post: list[SiteToken],
     return post
 
 
+_LOCATED = re.compile(r"\b(?:located|situated|locali[sz]ed)\b", re.IGNORECASE)
+
+
+def _bind_located_sites(doc: Doc, out: list[Binding]) -> None:
+    """'The pain was sharp, but throbbing and located behind his left eye': a place
+    stated with 'located' (or 'situated', 'localized') later in the sentence, within eight
+    words, sites the sentence's first finding when no other finding stands between and
+    the finding names no site of its own."""
+    text = doc.text
+    for i, h in enumerate(doc.heads):
+        b = out[i]
+        if b.pre or b.post or b.coordinated:
+            continue
+        sent = doc.sentences[h.sentence]
+        if i and doc.heads[i - 1].end > sent.start:
+            continue  # not the sentence's first finding
+        stop = sent.end
+        if i + 1 < len(doc.heads) and doc.heads[i + 1].start < stop:
+            stop = doc.heads[i + 1].start
+        m = _LOCATED.search(text, h.end, stop)
+        if m is None or len(text[h.end:m.start()].split()) > 8:
+            continue
+        cur, post = m.end(), []
+        for t in doc.tokens_in(m.end(), stop):
+            if t.start < cur or not _post_ok(text, cur, t.start, False):
+                break
+            post.append(t)
+            cur = t.end
+        b.post = post
+
+
 def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
     """'The right kidney demonstrates hydronephrosis': the anatomy subject of a clause
     (``subject_verbs`` in sites.json) is the site of the first finding after its verb
@@ -275,6 +307,45 @@ def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
         pairs = zip(toks, toks[1:], strict=False)
         if all(_SUBJECT_JOIN.match(text, a.end, c.start) for a, c in pairs):
             b.post = toks
+            _share_subject_with_list(doc, out, i, clause[1], toks)
+
+
+# between two members of a subject's object list: commas, 'and', 'with'; each piece
+# between them at most three words (a trailing noun of the member before, a member that
+# is no finding, premodifiers of the next: 'changes with sclerosis, cyst formation, bilateral
+# ring osteophytes'), none a verb, preposition or negation
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:(?:and|with)\s+)?|\s+(?:and|with)\s+", re.IGNORECASE)
+_LIST_STOP = frozenset({"of", "in", "at", "on", "to", "from", "no", "not", "without", "but",
+                        "which", "that", "is", "are", "was", "were", "or", "nor", "for"})
+
+
+def _list_link(gap: str) -> bool:
+    """Whether ``gap`` joins two members of one list (see ``_LIST_SPLIT``)."""
+    pieces = _LIST_SPLIT.split(gap)
+    if len(pieces) < 2:
+        return False
+    for piece in pieces:
+        words = piece.split()
+        if len(words) > 3 or any(w.lower() in _LIST_STOP or not re.fullmatch(r"[\w-]+", w)
+                                 for w in words):
+            return False
+    return True
+
+
+def _share_subject_with_list(doc: Doc, out: list[Binding], i: int, clause_end: int,
+                             toks: list[SiteToken]) -> None:
+    """'The bilateral femoral heads demonstrate osteoarthritic changes with sclerosis, cyst
+    formation and ring osteophytes': the subject sites each later member of the list its
+    verb's object opens, when that member names no site of its own."""
+    prev = doc.heads[i]
+    for j in range(i + 1, len(doc.heads)):
+        h = doc.heads[j]
+        if h.start >= clause_end or not _list_link(doc.text[prev.end:h.start]):
+            return
+        b = out[j]
+        if not (b.pre or b.post or b.coordinated):
+            b.post = list(toks)
+        prev = h
 
 
 def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
