@@ -155,3 +155,26 @@ def test_restricted_diffusion_suggesting_ischemia_is_its_evidence() -> None:
 def test_restricted_diffusion_alone_in_its_sentence_stays_a_finding() -> None:
     assert classes(run("Restricted diffusion in the left temporal lobe.")) == [
         "RestrictedDiffusion"]
+
+
+def test_the_pain_in_a_later_sentence_is_the_headache_and_gives_its_side() -> None:
+    x = run("He woke with a headache. The pain was in the left eye.")
+    assert classes(x) == ["Headache"]
+    assert x.findings[0].laterality is not None and x.findings[0].laterality.value == "Left"
+
+
+def test_the_pain_with_two_earlier_aches_stays_its_own_finding() -> None:
+    x = run("He has a headache and back pain. The pain was in the left eye.")
+    assert classes(x) == ["Headache", "BackPain", "Pain"]
+    assert findings(x, "Headache")[0].laterality is None
+
+
+def test_the_pain_after_a_section_change_stays_its_own_finding() -> None:
+    x = run("History: He woke with a headache.\nExam: The pain was in the left eye.",
+            fields=True)
+    assert classes(x) == ["Headache", "Pain"]
+
+
+def test_a_pain_without_a_determiner_stays_its_own_finding() -> None:
+    x = run("He woke with a headache. Pain was in the left eye.")
+    assert classes(x) == ["Headache", "Pain"]

@@ -11,7 +11,8 @@ procedure mentioned after its last evidence (outside the new mention's sentence)
 time word ("later", "follow-up", "interval") in the new mention's sentence.  The same
 finding on CT and on MRI of one phase, or in the findings and the diagnosis, is one;
 "with resolution of the sciatic pain" joins the earlier sciatica instead of making a
-new finding.
+new finding; "The pain ..." opening a later sentence joins the one earlier finding it
+names again ("a headache. The pain was ...": anaphora.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from kg.extract.anaphora import antecedent
 from kg.extract.candidates import Cand
 from kg.extract.document import Doc
 from kg.extract.sections import after_heading
@@ -186,7 +188,7 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
             continue
         if _compatible_finding(onto, item, c, time):
             return item
-    return None
+    return antecedent(items, c, onto, text, time.doc.sentences[c.head.sentence].start)
 
 
 def _absorb(item: Item, c: Cand, onto, resolving: bool) -> None:
