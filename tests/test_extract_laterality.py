@@ -266,3 +266,18 @@ def test_located_later_in_the_sentence_sites_its_first_finding() -> None:
 def test_located_does_not_reach_back_past_another_finding() -> None:
     x = run("The nodule was firm and a cyst was located in the right breast.")
     assert finding(x, "Nodule").laterality is None and finding(x, "Nodule").sites == ()
+
+
+def test_contralateral_takes_the_side_opposite_the_finding_before_it() -> None:
+    x = run("A large left apical mass. There is lymphadenopathy and contralateral lung nodules.")
+    assert finding(x, "PulmonaryNodule").laterality is Laterality.RIGHT
+
+
+def test_ipsilateral_takes_the_side_of_the_finding_before_it() -> None:
+    x = run("A stroke of the right hemisphere. There is ipsilateral ataxia.")
+    assert finding(x, "Ataxia").laterality is Laterality.RIGHT
+
+
+def test_contralateral_with_no_sided_finding_near_stays_unsided() -> None:
+    x = run("A stroke of this division will result in contralateral hemiparesis.")
+    assert finding(x, "Hemiparesis").laterality is None

@@ -1,7 +1,8 @@
 """``extract_case``: the extraction stage, from a CaseText to a CaseExtraction.
 
 analyse (one pass per finder) -> bind modifiers and sites -> candidates per site
--> signal words and placeholder nouns fold into their sentence's finding -> merge
+-> signal words and placeholder nouns fold into their sentence's finding -> sides stated
+relative to another finding ("contralateral") -> merge
 into findings and procedures -> number them in text order -> relations, sequence,
 age and sex, differential, unlinked keywords.
 """
@@ -18,6 +19,7 @@ from kg.extract.document import analyse
 from kg.extract.items import Item, merge
 from kg.extract.part_sides import inherit_part_sides
 from kg.extract.relations import Graph, build_relations, cues
+from kg.extract.relative_sides import resolve_relative_sides
 from kg.model import CaseExtraction, CaseText, Finding, Procedure
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ def extract_case(case: CaseText, onto, lex) -> CaseExtraction:
     bindings = bind_all(doc, onto)
     cands, differential = build(doc, bindings, onto)
     cands = fold_descriptors(cands, onto)
+    resolve_relative_sides(cands, doc.text)
     resolving_heads = _resolving(doc)
     resolving = {id(c) for c in cands if id(c.head) in resolving_heads}
     items = merge(cands, onto, doc, resolving)
