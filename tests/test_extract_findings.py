@@ -127,3 +127,14 @@ def test_rotated_cord_is_a_finding() -> None:
 ])
 def test_clinical_phrasings_name_their_finding(text: str, cls: str) -> None:
     assert cls in classes(run(text))
+
+
+def test_nodular_before_another_finding_is_its_shape_not_a_nodule() -> None:
+    x = run("There are nodular metastases to the left ribs.")
+    assert classes(x) == ["Metastasis"]
+    assert "nodular" in [s.text.split()[0] for s in x.findings[0].evidence]
+
+
+def test_a_nodular_placeholder_lesion_stays_a_nodule() -> None:
+    x = run("A nodular lesion in the left lung.")
+    assert "PulmonaryNodule" in classes(x)

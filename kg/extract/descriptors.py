@@ -10,7 +10,9 @@ when their sentence names the finding they describe (``kg/rules/descriptors.json
   its level);
 * placeholder nouns ("mass", "lesion"): "a 3 cm mass consistent with schwannoma" is
   one finding, the specific one, so the placeholder joins the nearest finding of its
-  sentence, same assertion, whose class is a kind of a lesion-like target class.
+  sentence, same assertion, whose class is a kind of a lesion-like target class;
+* shape adjectives the lexicon reads as a finding ("nodular"): right before another
+  finding's mention ("nodular metastases") they give its shape, so they join it.
 
 One pass over the candidates, grouped by sentence: linear in their number.
 """
@@ -33,6 +35,7 @@ class _DescriptorRules:
     descriptors: tuple[str, ...]
     generics: tuple[str, ...]
     targets: tuple[str, ...]
+    shapes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +46,7 @@ def descriptor_rules() -> _DescriptorRules:
         descriptors=tuple(KG + n for n in d["descriptor_classes"]),
         generics=tuple(KG + n for n in d["generic_classes"]),
         targets=tuple(KG + n for n in d["generic_targets"]),
+        shapes=frozenset(w.lower() for w in d["shape_adjectives"]),
     )
 
 
@@ -94,6 +98,8 @@ def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
     for group in by_sentence.values():
         if len(group) < 2:
             continue
+        dropped.update(_fold_shapes(
+            group, r.shapes, {id(c) for c in group if _is_any(onto, c.concept.iri, r.generics)}))
         kinds = {id(c): ("descriptor" if _is_any(onto, c.concept.iri, r.descriptors)
                          else "generic" if _is_any(onto, c.concept.iri, r.generics)
                          else "target" if _is_any(onto, c.concept.iri, r.targets)
@@ -101,6 +107,8 @@ def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
         substantive = [c for c in group if kinds[id(c)] != "descriptor"]
         targets = [c for c in group if kinds[id(c)] == "target"]
         for c in group:
+            if id(c) in dropped:
+                continue
             kind = kinds[id(c)]
             if kind == "descriptor":
                 into = _nearest(c, substantive)
@@ -116,3 +124,19 @@ def fold_descriptors(cands: list[Cand], onto) -> list[Cand]:
                 _carry_place(c, into)
             dropped.add(id(c))
     return [c for c in cands if id(c) not in dropped]
+
+
+def _fold_shapes(group: list[Cand], shapes: frozenset[str], generic: set[int]) -> set[int]:
+    """'nodular metastases': a shape adjective the lexicon read as a finding, right
+    before another finding's mention of its sentence with its assertion, becomes that
+    finding's evidence ('a nodular lesion' stays a nodule: ``generic`` = ids of the
+    placeholder mentions); the ids of the folded mentions."""
+    folded: set[int] = set()
+    ordered = sorted(group, key=lambda c: c.head.start)
+    for c, nxt in zip(ordered, ordered[1:], strict=False):
+        word = c.span.text[c.head.start - c.span.start:c.head.end - c.span.start]
+        if (word.lower() in shapes and nxt.ctx.assertion is c.ctx.assertion
+                and id(nxt) not in generic and 0 < nxt.head.start - c.head.end <= 1):
+            nxt.extra_spans.append(c.span)
+            folded.add(id(c))
+    return folded
