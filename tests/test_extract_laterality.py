@@ -281,3 +281,14 @@ def test_ipsilateral_takes_the_side_of_the_finding_before_it() -> None:
 def test_contralateral_with_no_sided_finding_near_stays_unsided() -> None:
     x = run("A stroke of this division will result in contralateral hemiparesis.")
     assert finding(x, "Hemiparesis").laterality is None
+
+
+def test_radiating_pain_takes_the_side_the_pain_radiates_to() -> None:
+    x = run("Low back ache, radiating to the right leg. There was a reduction in radiating pain.")
+    assert [f.laterality for f in findings(x, "Pain")] == [Laterality.RIGHT]
+
+
+def test_radiating_pain_with_two_stated_sides_stays_unsided() -> None:
+    x = run("Back pain radiating to the left leg. Neck pain radiating to the right arm. "
+            "There was a reduction in radiating pain.")
+    assert [f.laterality for f in findings(x, "Pain")] == [None]
