@@ -32,8 +32,6 @@ class _Cues:
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
-    title_after: re.Pattern[str]  # 'F after P' in a title
-    title_before: re.Pattern[str]  # 'risk of F' in a title
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +52,6 @@ def cues() -> _Cues:
         steps=frozenset(KG + s for s in d["step_classes"]),
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
-        title_after=rules.phrase_regex(d.get("title_complication_after", []), src),
-        title_before=rules.phrase_regex(d.get("title_complication_before", []), src),
     )
 
 
@@ -353,7 +349,6 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     if named:
         _complications_after(g, steps)
         _complications_of_anaphor(g, steps)
-        _complications_in_title(g, steps)
     index = index_procedure(g)
     for f in g.items:
         if f.is_procedure or f.assertion is not Assertion.PRESENT or g.has(f, "complicationOf"):
@@ -411,77 +406,6 @@ def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
                 if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
                         and (proc.key, "treats", f.key) not in g.relations):
                     g.add(f, "complicationOf", proc, m.start(), h.end)
-
-
-def _title_pairs(title: str, onto) -> list[tuple[str, str, str | None]]:
-    """(finding class, procedure class, the finding's site or None) triples a title states
-    as complications ('F after P', 'risk of F in P'; relations.json title_complication_after
-    / _before); the site is an anatomy word right before the finding ('artery injury')."""
-    from kg.lexicon import Lexicon
-
-    heads, parts = [], {}
-    for m in Lexicon.from_ontology(onto).match(title):
-        concept = onto.get(m.iri)
-        if concept is not None and concept.kind in FINDING_KINDS + (Kind.PROCEDURE,):
-            heads.append((m.start, m.end, concept))
-        elif concept is not None and concept.kind is Kind.ANATOMY:
-            parts[m.end] = concept.iri
-    procs = [h for h in heads if h[2].kind is Kind.PROCEDURE]
-    if not procs:
-        return []
-    c, out = cues(), []
-    for m in c.title_after.finditer(title):
-        if _timing_only(title, m.start(), m.end()):
-            continue
-        p = next((h for h in procs if h[0] >= m.end()
-                  and len(title[m.end():h[0]].split()) <= 2), None)
-        f = max((h for h in heads if h[1] <= m.start() and h[2].kind is not Kind.PROCEDURE),
-                key=lambda h: h[0], default=None)
-        if p is not None and f is not None and not _TITLE_BREAK.search(title, f[1], m.start()):
-            out.append((f[2].iri, p[2].iri, _title_site(title, f[0], parts)))
-    for m in c.title_before.finditer(title):
-        stop = _TITLE_BREAK.search(title, m.end())
-        end = stop.start() if stop else len(title)
-        found = [h for h in heads if m.end() <= h[0] < end and h[2].kind is not Kind.PROCEDURE]
-        others = [h for h in procs if not m.end() <= h[0] < end] or [
-            h for h in procs if h[0] >= m.end()]
-        out.extend((f[2].iri, p[2].iri, _title_site(title, f[0], parts))
-                   for f in found for p in others[:1])
-    return out
-
-
-def _title_site(title: str, start: int, parts: dict[int, str]) -> str | None:
-    """The anatomy class whose name ends right before ``title[start:]`` (one space)."""
-    return next((iri for end, iri in parts.items()
-                 if end <= start and not title[end:start].strip()), None)
-
-
-_TITLE_BREAK = re.compile(r"[:;.?!]")
-
-
-def _complications_in_title(g: Graph, steps: dict[str, Item]) -> None:
-    """The pairs the case's title states ('Plexopathy after embolization', 'The dangers of
-    neck manipulation & risk for dissection'): each present finding of the case of (a kind
-    of) the title's finding class becomes a complication of each performed procedure of
-    the title's procedure class (or a kind of it), unless it was named before that
-    procedure or the procedure treats it; a title finding stated at a part ('artery
-    injury') links findings at that part only."""
-    title = g.doc.case.title
-    if not title:
-        return
-    onto = g.onto
-    for f_cls, p_cls, site in _title_pairs(title, onto):
-        procs = [steps.get(p.key, p) for p in g.performed() if not p.historical
-                 and (onto.is_a(p.concept.iri, p_cls) or onto.is_a(p_cls, p.concept.iri))]
-        for f in g.items:
-            if (f.is_procedure or f.assertion is not Assertion.PRESENT or f.historical
-                    or not onto.is_a(f.concept.iri, f_cls)):
-                continue
-            if site and not any(onto.within(x.iri, site) for x in f.sites):
-                continue  # 'superior gluteal artery injury': an injury at that artery only
-            for p in procs:
-                if (p.key, "treats", f.key) not in g.relations and not _preexisting(g, f, p):
-                    g.add(f, "complicationOf", p)
 
 
 def _timing_only(text: str, a: int, b: int) -> bool:
