@@ -188,3 +188,29 @@ def test_a_title_that_states_a_complication_links_nothing_the_text_does_not() ->
                               "manipulation"), onto, lex)
     assert findings(x, "VertebralArteryDissection") and procedure(x, "SpinalManipulation")
     assert not [r for r in x.relations if r.predicate == "complicationOf"]
+
+
+def _complicated_by(x, proc) -> set[str]:
+    return {r.subject for r in x.relations
+            if r.predicate == "complicationOf" and r.object == proc.key}
+
+
+def test_findings_that_began_after_her_treatment_for_x_follow_the_procedure_treating_x():
+    x = run("She had a lymphoma treated with radiation therapy. She also underwent a "
+            "laminectomy. Leg pain and weakness began just after her treatment for lymphoma.")
+    rt, lam = procedure(x, "RadiationTherapy"), procedure(x, "Laminectomy")
+    assert relation(x, findings(x, "MuscleWeakness")[0], "complicationOf", rt)
+    assert not _complicated_by(x, lam)
+
+
+def test_after_the_surgery_refers_back_to_the_only_performed_procedure():
+    x = run("She underwent a laminectomy. Leg numbness started right after the surgery.")
+    assert relation(x, findings(x, "Paresthesia")[0], "complicationOf",
+                    procedure(x, "Laminectomy"))
+
+
+def test_after_the_surgery_with_two_performed_procedures_links_nothing():
+    x = run("She underwent a laminectomy and a vertebroplasty. Leg numbness started right "
+            "after the surgery.")
+    assert not _complicated_by(x, procedure(x, "Laminectomy"))
+    assert not _complicated_by(x, procedure(x, "Vertebroplasty"))

@@ -32,6 +32,7 @@ class _Cues:
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
+    back_reference: re.Pattern[str]  # 'F began just after her treatment'
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,7 @@ def cues() -> _Cues:
         steps=frozenset(KG + s for s in d["step_classes"]),
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
+        back_reference=rules.phrase_regex(d.get("back_reference", []), src),
     )
 
 
@@ -349,6 +351,7 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     if named:
         _complications_after(g, steps)
         _complications_of_anaphor(g, steps)
+        _complications_back_reference(g, steps)
     index = index_procedure(g)
     for f in g.items:
         if f.is_procedure or f.assertion is not Assertion.PRESENT or g.has(f, "complicationOf"):
@@ -406,6 +409,65 @@ def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
                 if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
                         and (proc.key, "treats", f.key) not in g.relations):
                     g.add(f, "complicationOf", proc, m.start(), h.end)
+
+
+_FOR = re.compile(r"\s+(?:for|of)\s+")
+_TREATED_WITH = re.compile(r"\s+(?:was\s+|were\s+)?treated\s+(?:with|by)\s+(?:an?\s+|the\s+)?")
+
+
+def _treating(g: Graph, x: Head, cands: list[Item], before: int) -> list[Item]:
+    """The candidates that treat finding head x's items: a kg:treats link, or a
+    statement 'X treated with P' before text position ``before``."""
+    keys = {f.key for f in g.items_of(x)}
+    out = [p for p in cands if any((p.key, "treats", k) in g.relations for k in keys)]
+    for h in g.doc.heads_in(0, before):
+        if h.concept.kind not in FINDING_KINDS or not keys & {f.key for f in g.items_of(h)}:
+            continue
+        m = _TREATED_WITH.match(g.doc.text, h.end)
+        p = next((q for q in g.doc.heads_in(m.end(), before) if q.start == m.end()),
+                 None) if m else None
+        if p is not None and p.concept.kind is Kind.PROCEDURE:
+            out += [q for q in g.items_of(p) if q in cands and q not in out]
+    return out
+
+
+def _back_referent(g: Graph, a: int, b: int, sent_end: int) -> Item | None:
+    """The one performed procedure a back-reference at text[a:b] ('after her treatment')
+    means: with 'for X' right after it, the procedure that treats X (:func:`_treating`);
+    without, the case's only performed procedure that is not a step (the cue's own noun,
+    'the surgery', is none). None when there are none or several."""
+    main = [p for p in g.performed() if not g.is_step(p)
+            and not all(a <= h.start < b for h in _mentions(g, p))]
+    m = _FOR.match(g.doc.text, b)
+    x = next((h for h in g.doc.heads_in(m.end(), sent_end) if h.start == m.end()),
+             None) if m else None
+    if x is not None and x.concept.kind in FINDING_KINDS:
+        main = _treating(g, x, main, a)
+    return main[0] if len(main) == 1 else None
+
+
+def _complications_back_reference(g: Graph, steps: dict[str, Item]) -> None:
+    """'Pain and weakness began just after her treatment for lymphoma': the findings of the
+    sentence before the cue, back to the last procedure named there, are complications
+    of the procedure the cue refers to (:func:`_back_referent`), unless named before it or
+    treated by it."""
+    text = g.doc.text
+    for m in cues().back_reference.finditer(text):
+        sent = g.doc.sentences[g.doc.sentence_of(m.start())]
+        proc = _back_referent(g, m.start(), m.end(), sent.end)
+        if proc is None:
+            continue
+        proc = steps.get(proc.key, proc)
+        heads = list(g.doc.heads_in(sent.start, m.start()))
+        last = max((i for i, h in enumerate(heads) if h.concept.kind is Kind.PROCEDURE),
+                   default=-1)
+        for h in heads[last + 1:]:
+            if h.concept.kind not in FINDING_KINDS:
+                continue
+            for f in g.items_of(h):
+                if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
+                        and (proc.key, "treats", f.key) not in g.relations):
+                    g.add(f, "complicationOf", proc, h.start, m.end())
 
 
 def _timing_only(text: str, a: int, b: int) -> bool:
