@@ -122,6 +122,17 @@ def test_level_token_regex_reads_every_case_of_the_level_letters():
     assert found == [("T12",), ("T12",), ("L5-S1",), ("T4", "T5", "T6"), ("C5",)]
 
 
+def test_level_anaphora_found_by_core_first_are_the_whole_regex_matches():
+    from kg.extract.levels import _compiled
+
+    text = ("Seen at this level and  THE SAME level; atthis level; the level above it, "
+            "one level below, one Level above; the vertebral level below. " * 4)
+    for rule in _compiled().anaphora:
+        whole = [m.span() for m in re.finditer(rule.pattern.pattern, text, re.IGNORECASE)]
+        assert [m.span() for m in rule.finditer(text)] == whole and whole
+        assert rule.finditer("a level with none of the words: level 4.") == []
+
+
 def test_normal_statements_narrowed_to_their_words_find_the_same_spans():
     from kg.extract import normal
 
