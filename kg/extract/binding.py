@@ -131,7 +131,9 @@ def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
     plain: list[SiteToken] = []
     coord: list[SiteToken] = []
     cur = head_start
-    for tok in reversed([t for t in doc.tokens_in(floor, head_start) if t.end <= head_start]):
+    for tok in reversed(doc.tokens_in(floor, head_start)):
+        if tok.end > head_start:
+            continue  # speed: skipped here, not copied out first
         if not same_noun_phrase(doc.text, tok.end, cur, 3, allow_coordination=True):
             break
         joined = bool(_COORD.search(doc.text[tok.end:cur]))
@@ -297,6 +299,12 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
     _share_with_adjective_head(doc, out)
 
 
+def _blank_gap(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] is empty or whitespace only (speed: a gap opening with another
+    character is not copied)."""
+    return a >= b or (text[a].isspace() and not text[a:b].strip())
+
+
 _ADJECTIVE = re.compile(r"(?:ing|ed|ic|al|ous|ar|ive|oid)$", re.IGNORECASE)
 
 
@@ -307,7 +315,7 @@ def _share_with_adjective_head(doc: Doc, out: list[Binding]) -> None:
     for i in range(len(heads) - 1):
         a, b = heads[i], heads[i + 1]
         mine, theirs = out[i], out[i + 1]
-        if a.end > b.start or doc.text[a.end:b.start].strip() or mine.tokens() \
+        if a.end > b.start or not _blank_gap(doc.text, a.end, b.start) or mine.tokens() \
                 or mine.lateralities or not any(t.part for t in theirs.post) \
                 or not _ADJECTIVE.search(doc.text, a.start, a.end):
             continue  # "mass erodes into ...": a noun head keeps its own place
@@ -319,12 +327,15 @@ def _share_with_adjective_head(doc: Doc, out: list[Binding]) -> None:
 # "right upper lobe mass with adjacent air space disease"
 _WITH_ADJACENT = re.compile(r"\s*,?\s*(?:with|and)\s+(?:an?\s+)?adjacent\s+(?:[\w-]+\s+){0,2}",
                             re.IGNORECASE)
+_ADJACENT_GATE = rules.Gate(("adjacent",))
 
 
 def _bind_adjacent_sides(doc: Doc, out: list[Binding]) -> None:
     """'right upper lobe mass with adjacent air space disease': a finding stated as
     adjacent to the one before it, naming no side or part of its own, is on its side."""
     heads = doc.heads
+    if not _ADJACENT_GATE.may_match(doc.text):
+        return  # speed: every match of _WITH_ADJACENT holds "adjacent"
     for i in range(1, len(heads)):
         a, b = heads[i - 1], heads[i]
         mine = out[i]
