@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*", re.UNICODE)
 # speed: _TOKEN as one group, so ``split`` gives [gap, word, gap, word, ..., gap]: the
 # words and (by summing lengths) their offsets, without a match object per word
 _TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.UNICODE)
+# speed: _TOKEN_SPLIT for an ASCII text, where [^\W_] is exactly [A-Za-z0-9] and the
+# apostrophes are ' and ` (plain character classes scan faster than a negated category)
+_ASCII_SPLIT = re.compile(r"([A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*)")
 
 # British -> American spelling, applied inside tokens (order matters: longer first).
 _SPELLING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -195,7 +198,8 @@ class Lexicon:
         The per-token work is kept in C-level ``map``/``accumulate`` calls; Python
         code runs only per candidate match (this is the extraction hot path).
         """
-        parts = _TOKEN_SPLIT.split(text)  # word i is parts[2 * i + 1]
+        # word i is parts[2 * i + 1]
+        parts = (_ASCII_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
         if len(parts) == 1 or not self._entries:
             return []
         norm = _normalise_all(parts[1::2])

@@ -212,3 +212,12 @@ def test_phrases_with_regex_pieces_scan_lower_case_and_find_the_same():
     assert [m.span() for m in found.finditer(text)] == \
         [m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE)]
     assert found.sub("X", "a Postoperatively b") == "a X b"  # other methods: the folded one
+
+
+def test_ascii_word_split_is_the_unicode_split_on_ascii_text():
+    from kg.lexicon import _ASCII_SPLIT, _TOKEN_SPLIT
+
+    text = "L4-5 disc's bulge, pt`s x_y O'Neil 3.5cm; T2/STIR _a_ it's\n\tend"
+    assert text.isascii()
+    assert _ASCII_SPLIT.split(text) == _TOKEN_SPLIT.split(text)
+    assert "O'Neil" in _ASCII_SPLIT.split(text)
