@@ -161,6 +161,8 @@ def _terminated(triggers: list[Trigger], a: int, b: int, forward: bool = False) 
 
 def _in_clause(triggers: list[Trigger], clause: tuple[int, int]) -> list[Trigger]:
     """The triggers (sorted by start) starting inside ``clause``: a bisect, not a scan."""
+    if not triggers or (clause[0] <= triggers[0].start and triggers[-1].start < clause[1]):
+        return triggers  # speed: all inside already (Doc.triggers_in gave them)
     k = bisect_left(triggers, clause[0], key=lambda t: t.start)
     j = bisect_left(triggers, clause[1], k, key=lambda t: t.start)
     return triggers[k:j]
@@ -265,6 +267,7 @@ def _lat_value(phrase: str, c: _Compiled) -> str:
         Laterality.LEFT.value if "left" in key else Laterality.RIGHT.value)
 
 
+@lru_cache(maxsize=8192)  # speed: asked again for every mention of the same class
 def label_side(label: str) -> str | None:
     """The side an anatomy class's label opens with ("left upper lobe" -> Left), if any."""
     words = _key(label).split()

@@ -8,6 +8,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
+from operator import itemgetter
 
 from kg.extract import rules
 from kg.extract.context import (
@@ -152,9 +154,14 @@ class Doc:
         j = bisect.bisect_left(self.head_starts, b, k)
         return self.heads[k:j]
 
+    @cached_property
+    def modality_starts(self) -> list[int]:
+        """Start offsets of ``modalities`` (sorted), for bisecting."""
+        return [m[0] for m in self.modalities]
+
     def modality_in(self, a: int, b: int) -> tuple[int, int, str] | None:
         """The first modality mention starting in text[a:b]."""
-        k = bisect.bisect_left(self.modalities, a, key=lambda m: m[0])
+        k = bisect.bisect_left(self.modality_starts, a)
         return self.modalities[k] if k < len(self.modalities) and self.modalities[k][0] < b \
             else None
 
@@ -383,11 +390,8 @@ class Spans:
         self._spans = sorted(spans)
         self._starts = [a for a, _b in self._spans]
         # the furthest end among the spans up to each index: a prefix maximum
-        self._reach: list[int] = []
-        best = -1
-        for _a, b in self._spans:
-            best = max(best, b)
-            self._reach.append(best)
+        # (speed: computed by C-level accumulate, no Python call per span)
+        self._reach: list[int] = list(accumulate(map(itemgetter(1), self._spans), max))
 
     def overlaps(self, a: int, b: int) -> bool:
         """Whether some span s has s.start < b and a < s.end."""

@@ -60,11 +60,16 @@ def _ends_sentence(text: str, dot: int) -> bool:
 
 def _line_wraps(text: str, nl: int) -> bool:
     """A newline that only wraps a line: no end mark before, lower case after."""
-    before = text[:nl].rstrip(" \t")
-    after = text[nl + 1 :].lstrip(" \t")
-    if not before or not after:
+    # speed: walk over the blanks by index (no copy of the text before and after)
+    i = nl
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    j, n = nl + 1, len(text)
+    while j < n and text[j] in " \t":
+        j += 1
+    if i == 0 or j >= n:
         return False
-    return before[-1] not in ".:;!?" and after[0].islower()
+    return text[i - 1] not in ".:;!?" and text[j].islower()
 
 
 def split_sentences(text: str) -> list[Sentence]:
