@@ -309,6 +309,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     level_ends = [b for _a, b in level_spans]
     scales = Spans([(x.start(), x.end()) for x in scale_names().finditer(text)])
     concept_of = onto.concepts.get  # speed: onto.get without the method call per match
+    caps_word, caps_line = caps_label()  # speed: is_caps_label inlined in the loop
     for m in lex.match(text):
         concept = concept_of(m.iri)
         if concept is None:
@@ -316,7 +317,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
         if concept.kind in TARGET_KINDS:
             if glued.search(text[max(0, m.start - 8):m.start]):
                 continue  # "anti-inflammatory drug": the prefix turns the word into another
-            if is_caps_label(text, m.start, m.end):
+            if caps_word.match(text[m.start:m.end + 1]) and \
+                    caps_line.search(text[max(0, m.start - 8):m.start]):
                 continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
             if scales.overlaps(m.start, m.end):
                 continue  # "Glasgow Coma Scale": a scale's name, not a coma
