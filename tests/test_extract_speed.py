@@ -221,3 +221,18 @@ def test_ascii_word_split_is_the_unicode_split_on_ascii_text():
     assert text.isascii()
     assert _ASCII_SPLIT.split(text) == _TOKEN_SPLIT.split(text)
     assert "O'Neil" in _ASCII_SPLIT.split(text)
+
+
+def test_lower_scan_starting_at_its_skip_pattern_finds_the_same():
+    from kg.extract import rules
+
+    found = rules.phrase_regex(["post-?operatively", "after (?:the|her) surgery"], "test")
+    assert found._skip is not None
+    text = ("none here at first, " * 15 + "xafter the surgery; After the surgery, "
+            "postoperatively. ")
+    whole = [m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in found.finditer(text)] == whole and len(whole) == 2
+    assert found.search(text, 310).span() == next(
+        m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE) if m.start() >= 310)
+    assert found.search("nothing of the kind, " * 20) is None
+    assert list(found.finditer("nothing of the kind, " * 20)) == []
