@@ -82,6 +82,8 @@ class Doc:
     sent_starts: list[int] = field(default_factory=list)
     # speed: clause_of answers per offset (the stages ask about the same heads again)
     _clause_memo: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    # speed: candidates._sentence_codes per sentence (tokens are final once built)
+    sentence_codes_memo: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def token_starts(self) -> list[int]:

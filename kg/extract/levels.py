@@ -111,10 +111,12 @@ def _compiled() -> _Compiled:
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
     regions = {k.lower(): v for k, v in data["regions"].items()}
     # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
-    ordinal = rules.LowerScan(
-        r"\b(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
+    ordinal_body = (
+        r"(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
         + rules.trie_alternation(list(regions))
-        + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b", src)
+        + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b")
+    # speed: the scan starts where the words match without the opening \b (skip)
+    ordinal = rules.LowerScan(r"\b" + ordinal_body, src, skip=ordinal_body)
     exclusions = tuple(
         _Exclusion(
             name=e["name"],
