@@ -328,22 +328,23 @@ class PhrasePattern(_LowerScanning):
         self._lower = lower
         self.gate = Gate(words)  # skips the scan of a text holding none of the words
         self.firsts = firsts  # the phrases' leading words: where a match may start
-        # (lowered text, index version, candidate offsets), replaced in one assignment
-        self._last: tuple[str | None, int, list[int]] = (None, -1, [])
+        # (text, index version, (its lowered form, candidate offsets)), replaced in one
+        # assignment; keyed by the text itself, so a repeated call costs no lowered()
+        self._last: tuple[str | None, int, tuple[str, list[int]] | None] = (None, -1, None)
         if firsts is not None:
             _WORD_STARTS.register(firsts)
 
     def _starts(self, text: str) -> tuple[str, list[int]] | None:
         """(lower-cased text, sorted offsets where a match may start) for a long text
         whose lower case is safe; None when the text is to be scanned directly."""
+        seen, version, found = self._last
+        if seen is text and version == _WORD_STARTS.version:
+            return found  # speed: the finders of one case ask about the same text
         if self.firsts is None or len(text) < INDEX_MIN_CHARS:
             return None
         low = lowered(text)
         if low is None:
             return None
-        seen, version, cands = self._last
-        if seen is low and version == _WORD_STARTS.version:
-            return low, cands
         version = _WORD_STARTS.version
         index = _WORD_STARTS.index(low)
         if len(self.firsts) < len(index):
@@ -351,7 +352,7 @@ class PhrasePattern(_LowerScanning):
         else:
             lists = [at for w, at in index.items() if w in self.firsts]
         cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-        self._last = (low, version, cands)
+        self._last = (text, version, (low, cands))
         return low, cands
 
     def _indexed(self, low: str, cands: list[int], pos: int, endpos: int,
