@@ -236,3 +236,17 @@ def test_lower_scan_starting_at_its_skip_pattern_finds_the_same():
         m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE) if m.start() >= 310)
     assert found.search("nothing of the kind, " * 20) is None
     assert list(found.finditer("nothing of the kind, " * 20)) == []
+
+
+def test_a_coordinated_word_match_ends_with_a_stated_end():
+    from kg.extract.document import coordinated_ends, coordinated_word
+
+    ends = coordinated_ends()
+    windows = ["cardiac and ", "cardiac, ", "cardiac,\n", "cardiac and\n", "soft or  ",
+               "bone, and ", "skin and/or ", "a cardiac  ", "cardiac-", "cardiac;\n"]
+    hits = 0
+    for w in windows:
+        if coordinated_word().search(w, 0, len(w)):
+            hits += 1
+            assert w.rstrip().lower().endswith(ends), w
+    assert ends and hits == 7

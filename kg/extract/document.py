@@ -234,18 +234,36 @@ def coordinated_word() -> re.Pattern[str]:
                                "context.json", 0)
 
 
+@lru_cache(maxsize=1)
+def coordinated_ends() -> tuple[str, ...] | None:
+    """What every match of :func:`coordinated_word` ends with before its trailing blanks
+    (context.json ``coordinated_ends``, lower case), or None when not stated."""
+    ends = rules.load("context").get("coordinated_ends")
+    if ends is None:
+        return None
+    if not (isinstance(ends, list) and ends and all(
+            isinstance(e, str) and e and e == e.lower() and e == e.strip() for e in ends)):
+        raise rules.RuleError("context.json: coordinated_ends must be a non-empty list of "
+                              "lower-case strings without blanks around them")
+    return tuple(ends)
+
+
 def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
     plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
     taken = Spans([(h.start, h.end) for h in heads])
     pattern = coordinated_word()
+    ends = coordinated_ends()
     out = []
     for h in heads:
         phrase = text[h.start:h.end]
         first, _sp, rest = phrase.partition(" ")
         if not rest:
             continue
-        m = pattern.search(text, max(0, h.start - 40), h.start)
+        lo = max(0, h.start - 40)
+        if ends is not None and not text[lo:h.start].rstrip().lower().endswith(ends):
+            continue  # speed: the window cannot end in a match; not searched
+        m = pattern.search(text, lo, h.start)
         if m is None or taken.overlaps(m.start("word"), m.end("word")):
             continue
         term = m["word"] + " " + rest
@@ -309,7 +327,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     glued = glued_prefix()
     level_begins = [a for a, _b in level_spans]
     level_ends = [b for _a, b in level_spans]
-    scales = Spans([(x.start(), x.end()) for x in scale_names().finditer(text)])
+    scale_spans = [(x.start(), x.end()) for x in scale_names().finditer(text)]
+    scales = Spans(scale_spans) if scale_spans else None  # speed: most texts name none
     concept_of = onto.concepts.get  # speed: onto.get without the method call per match
     caps_word, caps_line = caps_label()  # speed: is_caps_label inlined in the loop
     for m in lex.match(text):
@@ -322,7 +341,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
             if caps_word.match(text[m.start:m.end + 1]) and \
                     caps_line.search(text[max(0, m.start - 8):m.start]):
                 continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
-            if scales.overlaps(m.start, m.end):
+            if scales is not None and scales.overlaps(m.start, m.end):
                 continue  # "Glasgow Coma Scale": a scale's name, not a coma
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
