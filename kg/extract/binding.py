@@ -172,7 +172,8 @@ def bind_all(doc: Doc) -> list[Binding]:
         if i and coord:
             coord = _not_the_previous_heads(doc, heads[i - 1], coord)
         out[i].pre, out[i].coordinated = plain, coord
-        claimed.update(t.start for t in plain + coord)
+        if plain or coord:  # speed: most heads have no premodifying token
+            claimed.update(t.start for t in plain + coord)
     for i, h in enumerate(heads):
         clause = doc.clause_of(h.start)
         stop = clause[1]
@@ -189,8 +190,10 @@ def bind_all(doc: Doc) -> list[Binding]:
                 break
             post.append(t)
             cur = t.end
-        placed = any(t.part for t in out[i].pre + out[i].coordinated)
-        out[i].post = _without_radiation_target(doc.text, h.end, post, placed)
+        if post:  # speed: nothing to filter without postmodifiers
+            placed = any(t.part for t in out[i].pre + out[i].coordinated)
+            post = _without_radiation_target(doc.text, h.end, post, placed)
+        out[i].post = post
     _bind_subject_sites(doc, out)
     _bind_laterality(doc, out)
     _bind_severity_and_size(doc, out)
@@ -282,6 +285,8 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             at = t.start - len(m.group())
             token_lats[t.start] = [Modifier(at, t.start, Laterality.BILATERAL.value)]
     for b in out if token_lats else ():  # speed: no sided part, nothing to share
+        if not (b.pre or b.post or b.coordinated):
+            continue  # speed: no token, no side to take (token_lats stays empty)
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
         if b.token_lats:  # both sharers need a side on some part of the head
@@ -424,7 +429,8 @@ def _bind_phrase_sides(doc: Doc, out: list[Binding], used: set[int]) -> None:
     free_starts = [m.start for m in free]
     for i, h in enumerate(heads):
         b = out[i]
-        if b.lateralities or any(b.token_lats.get(t.start) for t in b.tokens() if t.part):
+        if b.lateralities or (b.token_lats  # speed: no sided token, no copy of the tokens
+                              and any(b.token_lats.get(t.start) for t in b.tokens() if t.part)):
             continue
         clause = doc.clause_of(h.start)
         stop = clause[1]
