@@ -47,7 +47,7 @@ class Sentence:
 def _ends_sentence(text: str, dot: int) -> bool:
     """Whether the period-like mark at ``dot`` really ends a sentence."""
     ws = text.rfind(" ", 0, dot)
-    nl = text.rfind("\n", 0, dot)
+    nl = text.rfind("\n", ws + 1, dot)  # speed: only a newline after the last space counts
     token = text[max(ws, nl) + 1 : dot + 1].lower().lstrip("(\"'")
     if token in ABBREVIATIONS:
         return False
