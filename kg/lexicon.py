@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*", re.UNICODE)
 # speed: _TOKEN as one group, so ``split`` gives [gap, word, gap, word, ..., gap]: the
 # words and (by summing lengths) their offsets, without a match object per word
 _TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.UNICODE)
+# speed: _TOKEN_SPLIT for an ASCII text, where [^\W_] is exactly [A-Za-z0-9] and the
+# apostrophes are ' and ` (plain character classes scan faster than a negated category)
+_ASCII_SPLIT = re.compile(r"([A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*)")
 
 # British -> American spelling, applied inside tokens (order matters: longer first).
 _SPELLING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -195,17 +198,18 @@ class Lexicon:
         The per-token work is kept in C-level ``map``/``accumulate`` calls; Python
         code runs only per candidate match (this is the extraction hot path).
         """
-        parts = _TOKEN_SPLIT.split(text)  # word i is parts[2 * i + 1]
+        # word i is parts[2 * i + 1]
+        parts = (_ASCII_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
         if len(parts) == 1 or not self._entries:
             return []
         norm = _normalise_all(parts[1::2])
         # where each token's leading space sits in " tok1 tok2 ... tokN "
         # (speed: len + 1 summed by C calls, no Python lambda per token)
         lead = list(accumulate(map((1).__add__, map(len, norm)), initial=0))
-        candidates: list[tuple[int, int, str]] = []  # (first token, -last token, key)
-        for end_char, (key, width, gaps) in self._automaton.iter(" " + " ".join(norm) + " "):
-            first = bisect_left(lead, end_char - width)
-            candidates.append((first, -(first + gaps), key))
+        # (first token, -last token, key); speed: one comprehension, no append per hit
+        candidates = [(first := bisect_left(lead, end_char - width), -(first + gaps), key)
+                      for end_char, (key, width, gaps)
+                      in self._automaton.iter(" " + " ".join(norm) + " ")]
         candidates.sort()  # leftmost first, then longest
         out: list[Match] = []
         next_free = 0
@@ -216,9 +220,10 @@ class Lexicon:
             if first < next_free:
                 continue
             start, end = at[2 * first + 1], at[2 - 2 * neg_last]
-            iris = plain.get(key) or self._resolve(key, text[start:end])
+            surface = text[start:end]
+            iris = plain.get(key) or self._resolve(key, surface)
             if iris:
-                out.append(Match(start, end, text[start:end], iris[0], iris[1:]))
+                out.append(Match(start, end, surface, iris[0], iris[1:]))
                 next_free = 1 - neg_last
         return out
 

@@ -122,6 +122,17 @@ def test_level_token_regex_reads_every_case_of_the_level_letters():
     assert found == [("T12",), ("T12",), ("L5-S1",), ("T4", "T5", "T6"), ("C5",)]
 
 
+def test_level_anaphora_found_by_core_first_are_the_whole_regex_matches():
+    from kg.extract.levels import _compiled
+
+    text = ("Seen at this level and  THE SAME level; atthis level; the level above it, "
+            "one level below, one Level above; the vertebral level below. " * 4)
+    for rule in _compiled().anaphora:
+        whole = [m.span() for m in re.finditer(rule.pattern.pattern, text, re.IGNORECASE)]
+        assert [m.span() for m in rule.finditer(text)] == whole and whole
+        assert rule.finditer("a level with none of the words: level 4.") == []
+
+
 def test_normal_statements_narrowed_to_their_words_find_the_same_spans():
     from kg.extract import normal
 
@@ -201,3 +212,41 @@ def test_phrases_with_regex_pieces_scan_lower_case_and_find_the_same():
     assert [m.span() for m in found.finditer(text)] == \
         [m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE)]
     assert found.sub("X", "a Postoperatively b") == "a X b"  # other methods: the folded one
+
+
+def test_ascii_word_split_is_the_unicode_split_on_ascii_text():
+    from kg.lexicon import _ASCII_SPLIT, _TOKEN_SPLIT
+
+    text = "L4-5 disc's bulge, pt`s x_y O'Neil 3.5cm; T2/STIR _a_ it's\n\tend"
+    assert text.isascii()
+    assert _ASCII_SPLIT.split(text) == _TOKEN_SPLIT.split(text)
+    assert "O'Neil" in _ASCII_SPLIT.split(text)
+
+
+def test_lower_scan_starting_at_its_skip_pattern_finds_the_same():
+    from kg.extract import rules
+
+    found = rules.phrase_regex(["post-?operatively", "after (?:the|her) surgery"], "test")
+    assert found._skip is not None
+    text = ("none here at first, " * 15 + "xafter the surgery; After the surgery, "
+            "postoperatively. ")
+    whole = [m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in found.finditer(text)] == whole and len(whole) == 2
+    assert found.search(text, 310).span() == next(
+        m.span() for m in re.finditer(found.pattern, text, re.IGNORECASE) if m.start() >= 310)
+    assert found.search("nothing of the kind, " * 20) is None
+    assert list(found.finditer("nothing of the kind, " * 20)) == []
+
+
+def test_a_coordinated_word_match_ends_with_a_stated_end():
+    from kg.extract.document import coordinated_ends, coordinated_word
+
+    ends = coordinated_ends()
+    windows = ["cardiac and ", "cardiac, ", "cardiac,\n", "cardiac and\n", "soft or  ",
+               "bone, and ", "skin and/or ", "a cardiac  ", "cardiac-", "cardiac;\n"]
+    hits = 0
+    for w in windows:
+        if coordinated_word().search(w, 0, len(w)):
+            hits += 1
+            assert w.rstrip().lower().endswith(ends), w
+    assert ends and hits == 7

@@ -145,7 +145,9 @@ def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
     plain: list[SiteToken] = []
     coord: list[SiteToken] = []
     cur = head_start
-    for tok in reversed([t for t in doc.tokens_in(floor, head_start) if t.end <= head_start]):
+    for tok in reversed(doc.tokens_in(floor, head_start)):
+        if tok.end > head_start:
+            continue  # speed: skipped here, not copied out first
         if not same_noun_phrase(doc.text, tok.end, cur, 3, allow_coordination=True):
             break
         joined = bool(_COORD.search(doc.text[tok.end:cur]))
@@ -185,7 +187,8 @@ def bind_all(doc: Doc, onto=None) -> list[Binding]:
         if i and coord:
             coord = _not_the_previous_heads(doc, heads[i - 1], coord)
         out[i].pre, out[i].coordinated = plain, coord
-        claimed.update(t.start for t in plain + coord)
+        if plain or coord:  # speed: most heads have no premodifying token
+            claimed.update(t.start for t in plain + coord)
     for i, h in enumerate(heads):
         clause = doc.clause_of(h.start)
         stop = clause[1]
@@ -202,8 +205,10 @@ def bind_all(doc: Doc, onto=None) -> list[Binding]:
                 break
             post.append(t)
             cur = t.end
-        placed = any(t.part for t in out[i].pre + out[i].coordinated)
-        out[i].post = _without_radiation_target(doc.text, h.end, post, placed)
+        if post:  # speed: nothing to filter without postmodifiers
+            placed = any(t.part for t in out[i].pre + out[i].coordinated)
+            post = _without_radiation_target(doc.text, h.end, post, placed)
+        out[i].post = post
     if onto is not None:
         _share_descriptor_sites(doc, out, onto)
     _bind_located_sites(doc, out)
@@ -392,6 +397,8 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             at = t.start - len(m.group())
             token_lats[t.start] = [Modifier(at, t.start, Laterality.BILATERAL.value)]
     for b in out if token_lats else ():  # speed: no sided part, nothing to share
+        if not (b.pre or b.post or b.coordinated):
+            continue  # speed: no token, no side to take (token_lats stays empty)
         b.token_lats = {t.start: token_lats[t.start] for t in b.tokens() + b.coordinated
                         if t.start in token_lats}
         if b.token_lats:  # both sharers need a side on some part of the head
@@ -409,6 +416,12 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
     _share_with_adjective_head(doc, out)
 
 
+def _blank_gap(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] is empty or whitespace only (speed: a gap opening with another
+    character is not copied)."""
+    return a >= b or (text[a].isspace() and not text[a:b].strip())
+
+
 _ADJECTIVE = re.compile(r"(?:ing|ed|ic|al|ous|ar|ive|oid)$", re.IGNORECASE)
 
 
@@ -419,7 +432,7 @@ def _share_with_adjective_head(doc: Doc, out: list[Binding]) -> None:
     for i in range(len(heads) - 1):
         a, b = heads[i], heads[i + 1]
         mine, theirs = out[i], out[i + 1]
-        if a.end > b.start or doc.text[a.end:b.start].strip() or mine.tokens() \
+        if a.end > b.start or not _blank_gap(doc.text, a.end, b.start) or mine.tokens() \
                 or mine.lateralities or not any(t.part for t in theirs.post) \
                 or not _ADJECTIVE.search(doc.text, a.start, a.end):
             continue  # "mass erodes into ...": a noun head keeps its own place
@@ -431,12 +444,15 @@ def _share_with_adjective_head(doc: Doc, out: list[Binding]) -> None:
 # "right upper lobe mass with adjacent air space disease"
 _WITH_ADJACENT = re.compile(r"\s*,?\s*(?:with|and)\s+(?:an?\s+)?adjacent\s+(?:[\w-]+\s+){0,2}",
                             re.IGNORECASE)
+_ADJACENT_GATE = rules.Gate(("adjacent",))
 
 
 def _bind_adjacent_sides(doc: Doc, out: list[Binding]) -> None:
     """'right upper lobe mass with adjacent air space disease': a finding stated as
     adjacent to the one before it, naming no side or part of its own, is on its side."""
     heads = doc.heads
+    if not _ADJACENT_GATE.may_match(doc.text):
+        return  # speed: every match of _WITH_ADJACENT holds "adjacent"
     for i in range(1, len(heads)):
         a, b = heads[i - 1], heads[i]
         mine = out[i]
@@ -525,7 +541,8 @@ def _bind_phrase_sides(doc: Doc, out: list[Binding], used: set[int]) -> None:
     free_starts = [m.start for m in free]
     for i, h in enumerate(heads):
         b = out[i]
-        if b.lateralities or any(b.token_lats.get(t.start) for t in b.tokens() if t.part):
+        if b.lateralities or (b.token_lats  # speed: no sided token, no copy of the tokens
+                              and any(b.token_lats.get(t.start) for t in b.tokens() if t.part)):
             continue
         clause = doc.clause_of(h.start)
         stop = clause[1]

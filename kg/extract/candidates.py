@@ -56,11 +56,16 @@ class Cand:
 
 
 def _sentence_codes(doc: Doc, s: int) -> tuple[str, ...]:
-    codes: list[str] = []
-    for t in doc.in_sentence(doc.tokens, s):
-        if t.codes:
-            codes.extend(c for c in t.codes if c not in codes)
-    return tuple(codes)
+    """The level codes of sentence ``s``'s tokens, in order (remembered per sentence:
+    every head of the sentence asks)."""
+    found = doc.sentence_codes_memo.get(s)
+    if found is None:
+        codes: list[str] = []
+        for t in doc.in_sentence(doc.tokens, s):
+            if t.codes:
+                codes.extend(c for c in t.codes if c not in codes)
+        found = doc.sentence_codes_memo[s] = tuple(codes)
+    return found
 
 
 def inherited_codes(doc: Doc, s: int) -> tuple[str, ...]:
@@ -290,9 +295,11 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if len(carried) > 1:  # "at T4 and T7 consistent with metastases": one per level
         level_groups = [list(t.codes) for t in carried]
     else:
-        level_groups = [[c] for c in codes] if _split_levels(b) else [codes]
+        # speed: a head with no bound token has no levels to split
+        level_groups = [[c] for c in codes] if (b.pre or b.post) and _split_levels(b) \
+            else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
-    own_site = onto.implied_site(h.concept.iri)
+    own_site = implied  # not a procedure here: implied_site of the head's class
     misfit = [p for p in parts if own_site and not _site_fits(onto, p.part, own_site)]
     coordinated = bool(misfit) and len(misfit) == len(parts) and _joins_parts(
         doc, h.end, misfit[0].start)

@@ -8,6 +8,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
+from operator import itemgetter
 
 from kg.extract import rules
 from kg.extract.context import (
@@ -80,6 +82,8 @@ class Doc:
     sent_starts: list[int] = field(default_factory=list)
     # speed: clause_of answers per offset (the stages ask about the same heads again)
     _clause_memo: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    # speed: candidates._sentence_codes per sentence (tokens are final once built)
+    sentence_codes_memo: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def token_starts(self) -> list[int]:
@@ -152,9 +156,14 @@ class Doc:
         j = bisect.bisect_left(self.head_starts, b, k)
         return self.heads[k:j]
 
+    @cached_property
+    def modality_starts(self) -> list[int]:
+        """Start offsets of ``modalities`` (sorted), for bisecting."""
+        return [m[0] for m in self.modalities]
+
     def modality_in(self, a: int, b: int) -> tuple[int, int, str] | None:
         """The first modality mention starting in text[a:b]."""
-        k = bisect.bisect_left(self.modalities, a, key=lambda m: m[0])
+        k = bisect.bisect_left(self.modality_starts, a)
         return self.modalities[k] if k < len(self.modalities) and self.modalities[k][0] < b \
             else None
 
@@ -229,18 +238,36 @@ def coordinated_word() -> re.Pattern[str]:
                                "context.json", 0)
 
 
+@lru_cache(maxsize=1)
+def coordinated_ends() -> tuple[str, ...] | None:
+    """What every match of :func:`coordinated_word` ends with before its trailing blanks
+    (context.json ``coordinated_ends``, lower case), or None when not stated."""
+    ends = rules.load("context").get("coordinated_ends")
+    if ends is None:
+        return None
+    if not (isinstance(ends, list) and ends and all(
+            isinstance(e, str) and e and e == e.lower() and e == e.strip() for e in ends)):
+        raise rules.RuleError("context.json: coordinated_ends must be a non-empty list of "
+                              "lower-case strings without blanks around them")
+    return tuple(ends)
+
+
 def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
     plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
     taken = Spans([(h.start, h.end) for h in heads])
     pattern = coordinated_word()
+    ends = coordinated_ends()
     out = []
     for h in heads:
         phrase = text[h.start:h.end]
         first, _sp, rest = phrase.partition(" ")
         if not rest:
             continue
-        m = pattern.search(text, max(0, h.start - 40), h.start)
+        lo = max(0, h.start - 40)
+        if ends is not None and not text[lo:h.start].rstrip().lower().endswith(ends):
+            continue  # speed: the window cannot end in a match; not searched
+        m = pattern.search(text, lo, h.start)
         if m is None or taken.overlaps(m.start("word"), m.end("word")):
             continue
         term = m["word"] + " " + rest
@@ -343,8 +370,10 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     glued = glued_prefix()
     level_begins = [a for a, _b in level_spans]
     level_ends = [b for _a, b in level_spans]
-    scales = Spans([(x.start(), x.end()) for x in scale_names().finditer(text)])
+    scale_spans = [(x.start(), x.end()) for x in scale_names().finditer(text)]
+    scales = Spans(scale_spans) if scale_spans else None  # speed: most texts name none
     concept_of = onto.concepts.get  # speed: onto.get without the method call per match
+    caps_word, caps_line = caps_label()  # speed: is_caps_label inlined in the loop
     for m in lex.match(text):
         concept = concept_of(m.iri)
         if concept is None:
@@ -352,9 +381,10 @@ def analyse(case: CaseText, onto, lex) -> Doc:
         if concept.kind in TARGET_KINDS:
             if glued.search(text[max(0, m.start - 8):m.start]):
                 continue  # "anti-inflammatory drug": the prefix turns the word into another
-            if is_caps_label(text, m.start, m.end):
+            if caps_word.match(text[m.start:m.end + 1]) and \
+                    caps_line.search(text[max(0, m.start - 8):m.start]):
                 continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
-            if scales.overlaps(m.start, m.end):
+            if scales is not None and scales.overlaps(m.start, m.end):
                 continue  # "Glasgow Coma Scale": a scale's name, not a coma
             s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
             heads.append(Head(m.start, m.end, concept, s))
@@ -427,11 +457,8 @@ class Spans:
         self._spans = sorted(spans)
         self._starts = [a for a, _b in self._spans]
         # the furthest end among the spans up to each index: a prefix maximum
-        self._reach: list[int] = []
-        best = -1
-        for _a, b in self._spans:
-            best = max(best, b)
-            self._reach.append(best)
+        # (speed: computed by C-level accumulate, no Python call per span)
+        self._reach: list[int] = list(accumulate(map(itemgetter(1), self._spans), max))
 
     def overlaps(self, a: int, b: int) -> bool:
         """Whether some span s has s.start < b and a < s.end."""

@@ -154,38 +154,45 @@ def merge(cands: list[Cand], onto, doc: Doc, resolution: set[int]) -> list[Item]
     """Items in text order of first evidence; ``resolution`` = ids of cands after a
     resolution cue (they join an earlier related finding whatever its phase)."""
     items: list[Item] = []
+    # speed: the finding items and the procedure items apart, each in the order of items
+    # (a mention is only compared with items of its own sort)
+    findings: list[Item] = []
+    procedures: list[Item] = []
     time = _Time(doc, cands)
     for c in cands:
-        target = _find_target(items, c, onto, doc.text, id(c) in resolution, time)
+        target = _find_target(procedures if c.is_procedure else findings, c, onto, doc.text,
+                              id(c) in resolution, time)
         if target is None:
             target = Item(c.concept, c.is_procedure, c.span.start, assertion=c.ctx.assertion,
                           modality=c.modality, timing=c.section.timing if c.section else None,
                           historical=c.ctx.historical, planned=c.ctx.planned and c.is_procedure)
             items.append(target)
+            (procedures if c.is_procedure else findings).append(target)
         _absorb(target, c, onto, id(c) in resolution)
     return sorted(items, key=lambda i: i.first)
 
 
 def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
                  time: _Time) -> Item | None:
+    """The item ``c`` joins, among ``items``: the items of ``c``'s own sort (procedures
+    for a procedure mention, findings for a finding), in text order."""
     if c.is_procedure:
         if _repeat_before(text, c):
             return None
         for item in items:
-            if (item.is_procedure and item.planned == c.ctx.planned
+            if (item.planned == c.ctx.planned
                     and _related(onto, item.concept.iri, c.concept.iri)):
                 return item
         return None
     if resolving:
         for item in reversed(items):
-            if not item.is_procedure and _related(onto, item.concept.iri, c.concept.iri):
+            if _related(onto, item.concept.iri, c.concept.iri):
                 return item
         return None
     iri, anc = c.concept.iri, onto.ancestors(c.concept.iri)
     for item in items:
-        if item.is_procedure or (item.concept.iri not in anc  # speed: unrelated classes
-                                 and not onto.is_a(item.concept.iri, iri)):
-            continue
+        if item.concept.iri not in anc and not onto.is_a(item.concept.iri, iri):
+            continue  # speed: unrelated classes
         if _compatible_finding(onto, item, c, time):
             return item
     return antecedent(items, c, onto, text, time.doc.sentences[c.head.sentence].start)

@@ -50,6 +50,23 @@ class _Exclusion:
 
 
 @dataclass(frozen=True)
+class _Anaphor:
+    """A level anaphora rule ("at this level", "the level above")."""
+
+    pattern: rules.LowerScan  # its lead and its pattern: what a mention is
+    core: rules.LowerScan  # its pattern alone (opens with a word): held by every match
+    offset: int
+    needs: tuple[str, ...]  # lower-case words every text with a match holds
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """The rule's matches in ``text`` (speed: a text holding no match of the core,
+        which opens with a literal word the regex engine skips to, has none)."""
+        if self.core.search(text) is None:
+            return []
+        return list(self.pattern.finditer(text))
+
+
+@dataclass(frozen=True)
 class _Compiled:
     token: re.Pattern[str]
     words: re.Pattern[str]
@@ -61,7 +78,7 @@ class _Compiled:
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
     exclusions: tuple[_Exclusion, ...]
-    anaphora: tuple[tuple[rules.LowerScan, int, tuple[str, ...]], ...]  # pattern, offset, words
+    anaphora: tuple[_Anaphor, ...]
     ordinal_gate: rules.Gate  # the ordinal pattern needs a region word
     ordinal_word_gate: rules.Gate  # ... and an ordinal word (speed: fewer scans)
     axis_requires: str
@@ -94,10 +111,12 @@ def _compiled() -> _Compiled:
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
     regions = {k.lower(): v for k, v in data["regions"].items()}
     # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
-    ordinal = rules.LowerScan(
-        r"\b(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
+    ordinal_body = (
+        r"(?P<ord>" + rules.trie_alternation(list(ordinals)) + r")\s+(?P<reg>"
         + rules.trie_alternation(list(regions))
-        + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b", src)
+        + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b")
+    # speed: the scan starts where the words match without the opening \b (skip)
+    ordinal = rules.LowerScan(r"\b" + ordinal_body, src, skip=ordinal_body)
     exclusions = tuple(
         _Exclusion(
             name=e["name"],
@@ -111,8 +130,9 @@ def _compiled() -> _Compiled:
         for e in data["exclusions"]
     )
     # speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
-    anaphora = tuple((rules.LowerScan(a["pattern"], src), int(a["offset"]),
-                      _words(a.get("requires", ""))) for a in data["anaphora"])
+    anaphora = tuple(_Anaphor(rules.LowerScan(a.get("lead", "") + a["pattern"], src),
+                              rules.LowerScan(a["pattern"], src), int(a["offset"]),
+                              _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
         token=token, words=words, words_map=words_map,
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
@@ -221,13 +241,13 @@ def find_levels(text: str) -> list[LevelMention]:
         if code:
             # the original words: a LowerScan's group() may be lower-cased
             found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (code,)))
-    for pattern, offset, needs in c.anaphora:
-        if not all(w in low for w in needs):
+    for rule in c.anaphora:
+        if not all(w in low for w in rule.needs):
             continue
-        for m in pattern.finditer(text):
+        for m in rule.finditer(text):
             # the original words: a LowerScan's group() may be lower-cased
             found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (),
-                                      anaphora=offset))
+                                      anaphora=rule.offset))
     return _drop_overlaps(found)
 
 

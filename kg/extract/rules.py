@@ -109,7 +109,9 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
         return folded
     body = "(?:" + "|".join(re.sub(r"\s+", r"\\s+", p) for p in unique) + ")"
     # speed: a lower-case ASCII alternation scans the lower-cased text (LowerScan)
-    scan = LowerScan(r"(?<![\w/-])" + body + r"(?![\w/])", source)
+    # speed: a match opens with a match of the bare alternation, which the regex engine
+    # finds by skipping ahead to its first letters (LowerScan's ``skip``)
+    scan = LowerScan(r"(?<![\w/-])" + body + r"(?![\w/])", source, skip=body)
     return scan if scan._lower is not None else scan._folded
 
 
@@ -326,22 +328,23 @@ class PhrasePattern(_LowerScanning):
         self._lower = lower
         self.gate = Gate(words)  # skips the scan of a text holding none of the words
         self.firsts = firsts  # the phrases' leading words: where a match may start
-        # (lowered text, index version, candidate offsets), replaced in one assignment
-        self._last: tuple[str | None, int, list[int]] = (None, -1, [])
+        # (text, index version, (its lowered form, candidate offsets)), replaced in one
+        # assignment; keyed by the text itself, so a repeated call costs no lowered()
+        self._last: tuple[str | None, int, tuple[str, list[int]] | None] = (None, -1, None)
         if firsts is not None:
             _WORD_STARTS.register(firsts)
 
     def _starts(self, text: str) -> tuple[str, list[int]] | None:
         """(lower-cased text, sorted offsets where a match may start) for a long text
         whose lower case is safe; None when the text is to be scanned directly."""
+        seen, version, found = self._last
+        if seen is text and version == _WORD_STARTS.version:
+            return found  # speed: the finders of one case ask about the same text
         if self.firsts is None or len(text) < INDEX_MIN_CHARS:
             return None
         low = lowered(text)
         if low is None:
             return None
-        seen, version, cands = self._last
-        if seen is low and version == _WORD_STARTS.version:
-            return low, cands
         version = _WORD_STARTS.version
         index = _WORD_STARTS.index(low)
         if len(self.firsts) < len(index):
@@ -349,7 +352,7 @@ class PhrasePattern(_LowerScanning):
         else:
             lists = [at for w, at in index.items() if w in self.firsts]
         cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-        self._last = (low, version, cands)
+        self._last = (text, version, (low, cands))
         return low, cands
 
     def _indexed(self, low: str, cands: list[int], pos: int, endpos: int,
@@ -407,17 +410,43 @@ class LowerScan(_LowerScanning):
     fresh slice costs about what it saves) and other patterns use ``re.IGNORECASE``.
     Matches found over the lower-cased text give lower-case ``group()``: read the
     original text by offsets where case matters.
+
+    ``skip``: a regex that matches (over the same text, at the same offset) wherever the
+    pattern does, and opens with literals the regex engine can skip ahead to; a lower
+    scan then starts at its first match (none: no match), not at every offset before it
+    (speed; the same matches: no match of the pattern starts before that offset).
     """
 
-    __slots__ = ("pattern", "_folded", "_lower")
+    __slots__ = ("pattern", "_folded", "_lower", "_skip")
 
-    def __init__(self, pattern: str, source: str):
+    def __init__(self, pattern: str, source: str, skip: str | None = None):
         self.pattern = pattern
         self._folded = compile_regex(pattern, source)
         # a group's name is no text to match: "(?P<Name>" does not stop the lower scan
         bare = _GROUP_NAME.sub("(", pattern)
         self._lower = compile_regex(pattern, source, 0) \
             if bare.isascii() and bare == bare.lower() else None
+        self._skip = compile_regex(skip, source, 0) \
+            if skip is not None and self._lower is not None else None
+
+    def _skipped(self, pattern: re.Pattern[str], subject: str, pos: int,
+                 endpos: int) -> int | None:
+        """Where a scan of ``subject`` from ``pos`` may find its first match: the first
+        match of ``skip`` (for the lower scan), ``pos`` itself, or None for no match."""
+        if self._skip is None or pattern is not self._lower:
+            return pos
+        m = self._skip.search(subject, pos, endpos)
+        return None if m is None else m.start()
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        at = self._skipped(pattern, subject, pos, endpos)
+        return iter(()) if at is None else pattern.finditer(subject, at, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        at = self._skipped(pattern, subject, pos, endpos)
+        return None if at is None else pattern.search(subject, at, endpos)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         if self._lower is None or len(text) < INDEX_MIN_CHARS:

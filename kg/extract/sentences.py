@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract import rules
 from kg.model import quick_init
 
 ABBREVIATIONS = frozenset(
@@ -25,10 +26,11 @@ ABBREVIATIONS = frozenset(
 # "[.!?]+[\"')\]]*(?=\s)|\n", written to open with one character set so the regex engine
 # skips ahead to those characters (speed; the same matches)
 _BREAK = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?=\s))")
-_CLAUSE = re.compile(
+# speed: scanned over the lower-cased text (rules.LowerScan; the same matches)
+_CLAUSE = rules.LowerScan(
     r";|:(?=\s)|,\s*(?=(?:with|which|but|however|although|though|while|whereas|where|"
     r"and then|then|after|before|revealing|showing)\b)|\s(?=(?:but|however|although|whereas)\b)",
-    re.IGNORECASE,
+    "sentences.py",
 )
 
 
@@ -45,7 +47,7 @@ class Sentence:
 def _ends_sentence(text: str, dot: int) -> bool:
     """Whether the period-like mark at ``dot`` really ends a sentence."""
     ws = text.rfind(" ", 0, dot)
-    nl = text.rfind("\n", 0, dot)
+    nl = text.rfind("\n", ws + 1, dot)  # speed: only a newline after the last space counts
     token = text[max(ws, nl) + 1 : dot + 1].lower().lstrip("(\"'")
     if token in ABBREVIATIONS:
         return False
@@ -60,11 +62,16 @@ def _ends_sentence(text: str, dot: int) -> bool:
 
 def _line_wraps(text: str, nl: int) -> bool:
     """A newline that only wraps a line: no end mark before, lower case after."""
-    before = text[:nl].rstrip(" \t")
-    after = text[nl + 1 :].lstrip(" \t")
-    if not before or not after:
+    # speed: walk over the blanks by index (no copy of the text before and after)
+    i = nl
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    j, n = nl + 1, len(text)
+    while j < n and text[j] in " \t":
+        j += 1
+    if i == 0 or j >= n:
         return False
-    return before[-1] not in ".:;!?" and after[0].islower()
+    return text[i - 1] not in ".:;!?" and text[j].islower()
 
 
 def split_sentences(text: str) -> list[Sentence]:
