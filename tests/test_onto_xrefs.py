@@ -12,14 +12,19 @@ TOOL = Path(__file__).resolve().parent.parent / "ontologies" / "tools" / "lookup
 HEADER = "snomedct\tumls\tmeaning\tcid\tsource\n"
 
 
-@pytest.fixture(scope="module")
-def tool():
-    """The tool script loaded as a module (it is not part of the package)."""
-    spec = importlib.util.spec_from_file_location("lookup_xrefs", TOOL)
+def _load_script(path: Path):
+    """A tool script under ontologies/tools loaded as a module (it is not part of the package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["lookup_xrefs"] = module
+    sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def tool():
+    """ontologies/tools/lookup_xrefs.py as a module."""
+    return _load_script(TOOL)
 
 
 def test_extract_row_gives_snomed_and_umls_under_its_folded_meaning(tool, tmp_path):
@@ -78,12 +83,8 @@ FSH_TEXT = """ValueSet    : CID_1
 
 @pytest.fixture(scope="module")
 def fsh():
-    """The PS3.16 FHIR Shorthand parser loaded as a module."""
-    spec = importlib.util.spec_from_file_location("dicom_fsh", FSH_TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["dicom_fsh"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The PS3.16 FHIR Shorthand parser (ontologies/tools/dicom_fsh.py) as a module."""
+    return _load_script(FSH_TOOL)
 
 
 def test_valueset_parser_pairs_each_cui_with_its_snomed_code(fsh):

@@ -224,20 +224,18 @@ def read_doid_rows(paths: tuple[Path, ...] = DOID_EXTRACTS) -> list[dict[str, st
     return rows
 
 
-def extract_system(xref: str) -> str | None:
-    """Our prefix for an extract's xref prefix (``SNOMEDCT_US_2021_09_01`` -> ``SNOMEDCT``)."""
+def extract_system(xref: str, systems: dict[str, str] = EXTRACT_SYSTEMS) -> str | None:
+    """Our prefix for an extract's xref prefix (``SNOMEDCT_US_2021_09_01`` -> ``SNOMEDCT``),
+    or None for a prefix ``systems`` does not map."""
     prefix = xref.split(":", 1)[0]
     if prefix.startswith("SNOMEDCT_US"):
         return "SNOMEDCT"
-    return EXTRACT_SYSTEMS.get(prefix)
+    return systems.get(prefix)
 
 
 def doid_system(xref: str) -> str | None:
-    """Our prefix for a DO xref prefix (``SNOMEDCT_US_2021_09_01`` -> ``SNOMEDCT``), or None."""
-    prefix = xref.split(":", 1)[0]
-    if prefix.startswith("SNOMEDCT_US"):
-        return "SNOMEDCT"
-    return DOID_SYSTEMS.get(prefix)
+    """Our prefix for a DO xref prefix: ``extract_system`` with DO's own prefixes only."""
+    return extract_system(xref, DOID_SYSTEMS)
 
 
 def extract_terms(rows: list[dict[str, str]], system=extract_system
