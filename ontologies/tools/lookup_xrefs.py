@@ -31,6 +31,11 @@ Reads, at run time only (nothing is copied into the repository):
   ``EXTRACT_BRANCHES`` (unlisted: every branch); ``--source NAME`` proposes and applies from
   that extract only.
 
+* ``ontologies/tools/near-matches.tsv`` (committed): reviewed near matches (class id, source
+  ``hpo``/``radlex``/``uberon``/``dicom``/extract name, term id, term label, why), listed for
+  review by ``near_matches.py``; ``--source near`` looks each term up by id in its source,
+  checks the label, and proposes and applies the xrefs the term carries.
+
 Conventions: anatomy gets SNOMED CT structure codes only (RadLex's ``snomedId``, as DICOM does);
 Uberon's SCTID xrefs (mostly "entire" concepts) are not used.  Findings are matched against HPO
 and DICOM, anatomy against RadLex, Uberon and DICOM, procedures and modalities against DICOM.
@@ -43,6 +48,7 @@ Usage::
     python ontologies/tools/lookup_xrefs.py --dicom-worklist   # PS3.16 meanings not yet extracted
     python ontologies/tools/lookup_xrefs.py --source doid [--apply]   # Disease Ontology only
     python ontologies/tools/lookup_xrefs.py --source maxo [--apply]   # any NAME-extract*.tsv
+    python ontologies/tools/lookup_xrefs.py --source near [--apply]   # reviewed near matches
     python ontologies/tools/lookup_xrefs.py --counts     # the README's counts table
 
 Review decisions live in ``ontologies/tools/rejected-xrefs.tsv`` (class id, xref, why): a
