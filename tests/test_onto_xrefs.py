@@ -230,29 +230,67 @@ def test_malformed_doid_row_is_refused(tool, tmp_path):
         tool.read_doid_extract(paths)
 
 
+def _cited_extract_terms(tool) -> dict[str, tuple[str, dict[str, tuple]]]:
+    """Extract name -> (its ``xref_source`` label, its terms), for DO and every named extract."""
+    out = {}
+    for name in tool.extract_names():
+        paths = tool.extract_paths(name)
+        if name == "doid":
+            rows = tool.read_doid_rows(paths)
+            out[name] = (tool.DOID_SRC, tool.doid_terms(rows))
+        else:
+            rows = tool.read_extract_rows(paths)
+            out[name] = (tool.extract_source_label(name, paths, rows), tool.extract_terms(rows))
+    return out
+
+
+def _extract_problems(tool, classes) -> tuple[int, list]:
+    """Classes citing committed extracts checked against them: (classes checked, problems).
+
+    A class citing an extract carries exactly one id of it, a term the extract has.  Each of
+    its values in a system only the extracts supply (their own ids, NCIT, MESH) must be given
+    by one of the cited terms (several extracts may agree on it); a value two cited terms
+    disagree on (one gives it, the other another value in that system) is refused.  A class
+    citing only DO must have every value from DO.
+    """
+    cited = _cited_extract_terms(tool)
+    prefixes = {name: next(iter(terms)).split(":")[0] for name, (_l, terms) in cited.items()
+                if terms}
+    checked, wrong = 0, []
+    for cid, c in classes.items():
+        given: list[set[str]] = []
+        for name, (label, terms) in cited.items():
+            if label not in c.xref_source:
+                continue
+            own = [x for x in c.xrefs if x.startswith(prefixes[name] + ":")]
+            if len(own) != 1 or own[0] not in terms:
+                wrong.append((cid, name, own))
+                continue
+            given.append(set(terms[own[0]][1]))
+        if not given:
+            continue
+        checked += 1
+        supplied = {"NCIT", "MESH"} | set(prefixes.values())
+        only_do = c.xref_source == tool.DOID_SRC
+        union = set().union(*given)
+        for x in c.xrefs:
+            system = x.split(":", 1)[0]
+            if (system in supplied or only_do) and x not in union:
+                wrong.append((cid, "not given", x))
+            others = {y for g in given for y in g if y.split(":", 1)[0] == system and y != x}
+            if x in union and others:
+                wrong.append((cid, "extracts disagree", x, sorted(others)))
+    return checked, wrong
+
+
 def test_every_doid_sourced_xref_is_in_the_extract_for_the_cited_term(tool):
-    """A class citing the DO extract carries one DOID, and each of its DOID, MESH and NCIT
-    values, and any UMLS or SNOMED CT value not from another cited source, is one the extract
-    gives that DO term."""
+    """A class citing the DO extract carries one DOID the extract has, and its DOID, MESH and
+    NCIT values are given by DO or by another cited extract that agrees."""
     sys.path.insert(0, str(TOOL.parent.parent.parent))
     from kg.ontogen import build_classes  # noqa: PLC0415
 
-    terms = tool.doid_terms(tool.read_doid_rows())
-    checked, wrong = 0, []
-    for cid, c in build_classes().items():
-        if tool.DOID_SRC not in c.xref_source:
-            continue
-        doids = [x for x in c.xrefs if x.startswith("DOID:")]
-        if len(doids) != 1 or doids[0] not in terms:
-            wrong.append((cid, doids))
-            continue
-        checked += 1
-        given = set(terms[doids[0]][1])
-        only_do = c.xref_source == tool.DOID_SRC
-        for x in c.xrefs:
-            system = x.split(":", 1)[0]
-            if (system in {"DOID", "MESH", "NCIT"} or only_do) and x not in given:
-                wrong.append((cid, x))
+    classes = {cid: c for cid, c in build_classes().items() if tool.DOID_SRC in c.xref_source}
+    checked, wrong = _extract_problems(tool, classes)
     assert checked > 0 and wrong == []
 
 
@@ -330,34 +368,31 @@ def test_a_named_extract_row_without_a_source_id_is_refused(tool, tmp_path, monk
 
 
 def test_every_named_extract_sourced_xref_is_given_by_the_cited_term(tool):
-    """A class citing a committed NAME extract carries one id of that source, and each of its
-    values in a system only that extract supplies (its own ids, NCIT, MESH) is one the extract
-    gives that term."""
+    """A class citing a committed NAME extract carries one id of that source, and each of
+    its values in a system only the extracts supply (their own ids, NCIT, MESH) is given by
+    a cited term; cited extracts that disagree in a system the class carries are refused."""
     sys.path.insert(0, str(TOOL.parent.parent.parent))
     from kg.ontogen import build_classes  # noqa: PLC0415
 
-    classes = build_classes()
-    checked, wrong = 0, []
-    for name in tool.extract_names():
-        if name == "doid":
-            continue
-        paths = tool.extract_paths(name)
-        rows = tool.read_extract_rows(paths)
-        terms = tool.extract_terms(rows)
-        label = tool.extract_source_label(name, paths, rows)
-        prefix = next(iter(terms)).split(":")[0]
-        for cid, c in classes.items():
-            if label not in c.xref_source:
-                continue
-            own = [x for x in c.xrefs if x.startswith(prefix + ":")]
-            if len(own) != 1 or own[0] not in terms:
-                wrong.append((cid, own))
-                continue
-            checked += 1
-            given = set(terms[own[0]][1])
-            wrong += [(cid, x) for x in c.xrefs
-                      if x.split(":", 1)[0] in {prefix, "NCIT", "MESH"} and x not in given]
+    checked, wrong = _extract_problems(tool, build_classes())
     assert wrong == [] and (checked > 0 or not tool.extract_names())
+
+
+def test_agreeing_extracts_pass_and_disagreeing_ones_are_refused(tool, monkeypatch):
+    sys.path.insert(0, str(TOOL.parent.parent.parent))
+    from kg.ontogen import OntoClass  # noqa: PLC0415
+
+    terms = {"doid": ("DO src", {"DOID:1": ("w", ("DOID:1", "NCIT:C1"), ("w",))}),
+             "mondo": ("MONDO src", {"MONDO:1": ("w", ("MONDO:1", "NCIT:C1"), ("w",)),
+                                     "MONDO:2": ("v", ("MONDO:2", "NCIT:C2"), ("v",))})}
+    monkeypatch.setattr(sys.modules[__name__], "_cited_extract_terms", lambda _tool: terms)
+    agree = OntoClass(id="W", label="w", xrefs=["DOID:1", "MONDO:1", "NCIT:C1"],
+                      xref_source="DO src; MONDO src")
+    differ = OntoClass(id="V", label="v", xrefs=["DOID:1", "MONDO:2", "NCIT:C1"],
+                       xref_source="DO src; MONDO src")
+    assert _extract_problems(tool, {"W": agree}) == (1, [])
+    _n, wrong = _extract_problems(tool, {"V": differ})
+    assert [w[:2] for w in wrong] == [("V", "extracts disagree")]
 
 
 def test_update_tables_writes_a_quoted_phrase_as_is(tool, tmp_path, monkeypatch):
