@@ -56,7 +56,8 @@ GENERIC = frozenset("abnormality abnormal finding structure entire".split())
 # obstruction"): a one-word difference is a candidate only when the word is one of these.
 REDUNDANT = frozenset("heart human tract system region organ proper anomaly disorder disease "
                       "syndrome lesion process tissue cavity bone muscle vessel duct tree "
-                      "gland zone area part canal joint vertebra positive paranasal parenchymal"
+                      "gland zone area part canal joint vertebra positive paranasal parenchymal "
+                      "congestive disc musculus"
                       .split())
 # Adjectives read as the noun they name (applied to both sides).
 ADJECTIVE_NOUN = {"renal": "kidney", "hepatic": "liver", "pulmonary": "lung", "cardiac": "heart",
