@@ -333,3 +333,103 @@ def test_partial_upload_is_never_success(server, monkeypatch):
                         ntriples="<http://s> <http://p> <http://o> .\n", triples=2)
     with pytest.raises(StoreError, match="holds 1 of 2 triples"):
         store.put_cases([result], "inputs")
+
+
+def test_base_url_names_the_server_layout(monkeypatch):
+    from kg.store import Endpoints
+
+    for name in ("CASEKG_QUERY_URL", "CASEKG_UPDATE_URL", "CASEKG_GSP_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert Endpoints.for_base("http://h:7878/") == Endpoints(
+        "http://h:7878/query", "http://h:7878/update", "http://h:7878/store")
+    assert Endpoints.for_base("http://h:8890/sparql") == Endpoints(
+        "http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql-graph-crud")
+    assert Endpoints.for_base("https://h/x/sparql-auth").store == \
+        "https://h/x/sparql-graph-crud-auth"
+    monkeypatch.setenv("CASEKG_GSP_URL", "http://h/ds/data")
+    assert Endpoints.for_base("http://h:8890/sparql").store == "http://h/ds/data"
+
+
+def test_credentials_leave_the_url(monkeypatch):
+    from kg.store import EndpointStore, split_credentials
+
+    monkeypatch.delenv("CASEKG_STORE_USER", raising=False)
+    assert split_credentials("http://u%40x:p%3Aw@h:8890/sparql-auth") == (
+        "http://h:8890/sparql-auth", "u@x", "p:w")
+    assert split_credentials("http://h/sparql") == ("http://h/sparql", None, None)
+    monkeypatch.setenv("CASEKG_STORE_USER", "env")
+    monkeypatch.setenv("CASEKG_STORE_PASSWORD", "secret")
+    assert split_credentials("http://h/sparql") == ("http://h/sparql", "env", "secret")
+    store = EndpointStore("http://u:hidden@127.0.0.1:9/sparql")
+    assert "hidden" not in store.target + repr(store.urls)
+
+
+class _Canned:
+    """A one-answer HTTP server on loopback: every POST gets ``body`` and ``headers``."""
+
+    def __init__(self, body: bytes, headers: dict[str, str]):
+        import http.server
+        import threading
+
+        canned = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the http.server interface
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                for key, value in {"Content-Type": "application/sparql-results+json",
+                                   **canned.headers}.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(canned.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.body, self.headers = body, headers
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize(("rows", "answer"), [('[{"__ASK_RETVAL": {"type": "literal", '
+                                               '"value": "1"}}]', True), ("[]", False)])
+def test_ask_answered_as_a_table_reads_as_a_boolean(rows, answer):
+    from kg.store import EndpointStore
+
+    body = ('{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": ' + rows + "}}")
+    canned = _Canned(body.encode(), {})
+    try:
+        result = run_query("ASK { ?s ?p ?o }", EndpointStore(canned.url))
+        assert result.records() == [{"answer": answer}]
+    finally:
+        canned.close()
+
+
+def test_answer_cut_at_the_servers_row_limit_is_an_error():
+    from kg.store import EndpointStore, StoreError
+
+    body = b'{"head": {"vars": ["g", "s"]}, "results": {"bindings": []}}'
+    canned = _Canned(body, {"X-SPARQL-MaxRows": "10000"})
+    try:
+        with pytest.raises(StoreError, match="cut the answer at its limit of 10000 rows"):
+            EndpointStore(canned.url).index()
+    finally:
+        canned.close()
+
+
+def test_endpoint_behind_a_login_takes_credentials(corpus, tmp_path, request):
+    """Virtuoso's /sparql-auth and /sparql-graph-crud-auth ask for HTTP Digest."""
+    from kg.store import EndpointStore, StoreError
+
+    base = _target("virtuoso", tmp_path, request).replace("/sparql", "/sparql-auth")
+    with pytest.raises(StoreError, match="HTTP 401"):
+        EndpointStore(base).index()
+    report = run_build([corpus], store=base.replace("http://", "http://dba:dba@"))
+    assert report.cases == 3 and not report.failures
+    store = EndpointStore(base.replace("http://", "http://dba:dba@"))
+    assert len(store.index()) == 4  # three cases and the ontology
