@@ -7,7 +7,7 @@ OUT    := outputs
 SEED_CASE := seed-kyphoplasty
 QUERIES := cq1 cq2 cq3 cq4 cq5 cq6 cq7
 
-.PHONY: run test ontology bench java browser clean lint
+.PHONY: run test ontology bench java browser virtuoso clean lint
 
 # ---- environment -----------------------------------------------------------
 $(BIN)/python:
@@ -30,6 +30,15 @@ browser:
 	  echo "installing chromium and chromedriver for the explorer's browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# The store contract tests also run against Virtuoso open source, a second SPARQL server
+# (test-only; they start their own instance on 127.0.0.1). Where apt may start services
+# the package starts and enables a system-wide one: stop and disable it.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || { \
+	  echo "installing Virtuoso open source for the store contract tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null && \
+	  { { service virtuoso-opensource-7 stop; update-rc.d virtuoso-opensource-7 disable; } >/dev/null 2>&1 || true; }; }
+
 # ---- the two commands ------------------------------------------------------
 run: $(VENV)/.installed
 	$(KG) build seeds -o $(OUT)/graph.ttl
@@ -40,7 +49,7 @@ run: $(VENV)/.installed
 	$(KG) query cq1 --graph $(OUT)/graph.ttl --format table
 	$(KG) draw $(SEED_CASE) --graph $(OUT)/graph.ttl -o $(OUT)/$(SEED_CASE).png
 
-test: $(VENV)/.installed java browser
+test: $(VENV)/.installed java browser virtuoso
 	$(BIN)/python -m pytest
 
 # ---- maintenance -----------------------------------------------------------

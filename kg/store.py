@@ -335,12 +335,46 @@ class Endpoints:
 
     @classmethod
     def for_base(cls, base: str) -> Endpoints:
-        """Oxigraph's layout (``/query``, ``/update``, ``/store``) under ``base``, each
-        overridable with ``CASEKG_QUERY_URL``, ``CASEKG_UPDATE_URL``, ``CASEKG_GSP_URL``."""
+        """The services under ``base``, each overridable with ``CASEKG_QUERY_URL``,
+        ``CASEKG_UPDATE_URL``, ``CASEKG_GSP_URL``.
+
+        A base whose path ends in ``/sparql`` names the layout where one service
+        answers both queries and updates and the Graph Store sits beside it at
+        ``/sparql-graph-crud`` (Virtuoso's; ``/sparql-auth`` pairs with
+        ``/sparql-graph-crud-auth``, its services behind a login); any other base
+        takes ``BASE/query``, ``BASE/update`` and ``BASE/store`` (Oxigraph's).
+        """
         base = base.rstrip("/")
-        return cls(os.environ.get("CASEKG_QUERY_URL", base + "/query"),
-                   os.environ.get("CASEKG_UPDATE_URL", base + "/update"),
-                   os.environ.get("CASEKG_GSP_URL", base + "/store"))
+        parts = urllib.parse.urlsplit(base)
+        head, sep, tail = parts.path.rpartition("/sparql")
+        if sep and tail in ("", "-auth"):
+            query = update = base
+            store = urllib.parse.urlunsplit(
+                parts._replace(path=f"{head}/sparql-graph-crud{tail}"))
+        else:
+            query, update, store = base + "/query", base + "/update", base + "/store"
+        return cls(os.environ.get("CASEKG_QUERY_URL", query),
+                   os.environ.get("CASEKG_UPDATE_URL", update),
+                   os.environ.get("CASEKG_GSP_URL", store))
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """``url`` without its ``user:password@`` part, the user and the password.
+
+    Without credentials in the URL, ``CASEKG_STORE_USER`` and ``CASEKG_STORE_PASSWORD``
+    give them (so a password need not be typed on a command line).
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, os.environ.get("CASEKG_STORE_USER"), os.environ.get("CASEKG_STORE_PASSWORD")
+    netloc = parts.hostname or ""
+    if ":" in netloc:  # an IPv6 address
+        netloc = f"[{netloc}]"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), user, password
 
 
 class EndpointStore:
@@ -350,14 +384,23 @@ class EndpointStore:
 
     def __init__(self, base: str, attempts: int = 4, backoff: float = 0.5,
                  timeout: float = 60.0):
-        self.target = base
+        base, user, password = split_credentials(base)
+        self.target = base  # never holds the password: it goes into messages
         self.urls = Endpoints.for_base(base)
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.timeout = timeout
         host = urllib.parse.urlsplit(base).hostname or ""
-        handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost",
-                                                                  "::1") else []
+        handlers: list[Any] = [urllib.request.ProxyHandler({})] if host in (
+            "127.0.0.1", "localhost", "::1") else []
+        if user is not None:
+            # the server picks the scheme in its challenge: Digest (Virtuoso's
+            # /sparql-auth) or Basic (GraphDB, Fuseki behind a proxy)
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (self.urls.query, self.urls.update, self.urls.store):
+                passwords.add_password(None, url, user, password or "")
+            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                         urllib.request.HTTPBasicAuthHandler(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
 
     # ---- HTTP
@@ -370,13 +413,16 @@ class EndpointStore:
             req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
             try:
                 with self._opener.open(req, timeout=self.timeout) as resp:
+                    _refuse_cut_answer(resp.headers, url)
                     return resp.read(), resp.headers.get("Content-Type", "")
             except urllib.error.HTTPError as exc:
                 body = exc.read().decode("utf-8", "replace").strip()
                 if exc.code < 500:
                     raise StoreError(f"{method} {url}: HTTP {exc.code}: "
                                      f"{' '.join(body.split())[:200]}") from exc
-                last = f"HTTP {exc.code}"
+                # some servers (Virtuoso) answer a query they cannot run with a 5xx:
+                # its message goes into the final error
+                last = f"HTTP {exc.code}: {' '.join(body.split())[:200]}".rstrip(": ")
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 last = str(getattr(exc, "reason", exc))
             if attempt + 1 < self.attempts:
@@ -488,10 +534,37 @@ class EndpointStore:
             raise
         if "n-triples" in ctype:
             return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(_ask_as_boolean(body), format=ox.QueryResultsFormat.JSON)
 
     def close(self) -> None:
         """Nothing held open between requests."""
+
+
+def _refuse_cut_answer(headers: Any, url: str) -> None:
+    """Raise when the server says it cut the answer at its row limit (Virtuoso sends
+    ``X-SPARQL-MaxRows``): a short index or query answer must never pass as whole."""
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap:
+        raise StoreError(f"{url}: the server cut the answer at its limit of {cap} rows",
+                         hint="raise the limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
+                              "section of virtuoso.ini) or query with a LIMIT below it")
+
+
+ASK_TABLE = "__ASK_RETVAL"  # the one column some servers (Virtuoso 7) answer ASK with
+
+
+def _ask_as_boolean(body: bytes) -> bytes:
+    """A JSON results document, with an ASK answered as a one-column table
+    (:data:`ASK_TABLE`: one row for true, none for false) turned into the boolean
+    document SPARQL 1.1 specifies; any other document unchanged."""
+    if f'"{ASK_TABLE}"'.encode() not in body[:300]:
+        return body
+    doc = json.loads(body)
+    if doc.get("head", {}).get("vars") != [ASK_TABLE]:
+        return body
+    rows = doc.get("results", {}).get("bindings", [])
+    answer = any(row.get(ASK_TABLE, {}).get("value", "0") not in ("0", "false") for row in rows)
+    return json.dumps({"head": {}, "boolean": answer}).encode()
 
 
 def _as_ntriples(files: list[Path]) -> str:
