@@ -227,6 +227,15 @@ def inputs_key(paths: Iterable[str | Path]) -> str:
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
 
 
+def _shown_store(store: str | Path | None) -> str | None:
+    """The store as the build report shows it: an endpoint URL without its password."""
+    from kg.store import is_endpoint, split_credentials
+
+    if store is None:
+        return None
+    return split_credentials(str(store))[0] if is_endpoint(store) else str(store)
+
+
 def run_build(paths: Iterable[str | Path], output: str | Path | None = None,
               store: str | Path | None = None, pipeline: Any = None,
               options: BuildOptions | None = None) -> BuildReport:
@@ -245,7 +254,7 @@ def run_build(paths: Iterable[str | Path], output: str | Path | None = None,
     _check_paths(paths)
     sink = FileSink(output) if output is not None else None
     report = BuildReport(output=str(output) if output is not None else None,
-                         store=str(store) if store is not None else None)
+                         store=_shown_store(store))
     backend = None
     try:
         backend = open_store(store) if store is not None else None
