@@ -1,12 +1,13 @@
 """Compile the extraction modules (``kg/extract/*.py``) in place with mypyc, and check
 that compiled modules are never older than their sources.
 
-``make compile`` runs ``python -m kg._compile``.  The same ``.py`` files stay the source
-of truth: mypyc turns each into a C extension (``kg/extract/NAME.cpython-*.so``, plus
-one shared library ``kg_extract__mypyc*.so`` beside the ``kg`` folder: mypyc places it
-at the top level) that Python imports in preference to the ``.py`` beside it.  Without a C compiler, Python headers or mypyc (the ``fast``
-extra), it prints one line and CaseKG runs as pure Python; ``--clean`` removes the
-binaries.  Behaviour is the same either way (see docs/scale.md, "Compiled extraction").
+``make compile`` runs ``python -m kg._compile``.  The ``.py`` files stay the source of
+truth: mypyc turns each into a C extension (``kg/extract/NAME.cpython-*.so``) that Python
+imports in preference to the ``.py`` beside it, plus one shared library
+(``kg_extract__mypyc*.so``, which mypyc places beside the ``kg`` folder).  Without a C
+compiler, Python headers or mypyc (the ``fast`` extra), it prints one line and CaseKG
+runs as pure Python; ``--clean`` removes the binaries.  Behaviour is the same either way
+(docs/scale.md, "Compiled extraction").
 
 A compile writes ``kg/extract/_compiled.json``: the SHA-256 of every compiled source.
 Importing ``kg.extract`` calls :func:`check_fresh`, which refuses (one-line
@@ -21,6 +22,8 @@ import os
 import sys
 from pathlib import Path
 
+from kg.errors import KGError
+
 log = logging.getLogger(__name__)
 
 EXTRACT_DIR = Path(__file__).resolve().parent / "extract"
@@ -30,8 +33,9 @@ GROUP = "kg_extract"
 _SUFFIXES = (".so", ".pyd")
 
 
-class StaleBinaryError(ImportError):
-    """A compiled module whose source changed after it was compiled."""
+class StaleBinaryError(KGError, ImportError):
+    """A compiled module whose source changed after it was compiled (``kg`` reports it
+    in one line, ``kg: error: ...``; an import elsewhere fails with it)."""
 
 
 def sources(folder: Path = EXTRACT_DIR) -> list[Path]:
@@ -72,8 +76,8 @@ def check_fresh(folder: Path = EXTRACT_DIR) -> list[str]:
         source = folder / f"{name}.py"
         if name not in recorded or not source.is_file() or _digest(source) != recorded[name]:
             raise StaleBinaryError(
-                f"kg: {found[name].name} was compiled from an older {source.name}: run "
-                f"`make compile` (or `python -m kg._compile --clean` for pure Python)")
+                f"{folder.name}/{found[name].name} was compiled from an older {source.name}: "
+                f"run `make compile` (or `python -m kg._compile --clean` for pure Python)")
     return sorted(found)
 
 

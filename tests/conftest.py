@@ -91,3 +91,11 @@ def extract_text(text: str, sections=(), keywords=(), fields: bool = False):
     case = parse_text(text, "t") if fields else CaseText(
         "t", text, "t", sections=tuple(sections), keywords=tuple(keywords))
     return extract_case(case, onto, lex)
+
+
+def pytest_report_header(config) -> str:
+    """Say whether this run tests the compiled extraction modules or the pure Python ones
+    (``make compile``; the suite is meant to pass both ways)."""
+    from kg._compile import compiled_note
+
+    return compiled_note()
