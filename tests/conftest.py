@@ -99,3 +99,14 @@ def pytest_report_header(config) -> str:
     from kg._compile import compiled_note
 
     return compiled_note()
+
+
+def pytest_sessionstart(session) -> None:
+    """A compiled extraction module older than its source stops the run at once, in one
+    line naming it (``make compile`` rebuilds; ``make test`` does that first)."""
+    from kg._compile import StaleBinaryError, check_fresh
+
+    try:
+        check_fresh()
+    except StaleBinaryError as exc:
+        pytest.exit(f"kg: {exc}", returncode=2)
