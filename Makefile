@@ -7,7 +7,7 @@ OUT    := outputs
 SEED_CASE := seed-kyphoplasty
 QUERIES := cq1 cq2 cq3 cq4 cq5 cq6 cq7
 
-.PHONY: run test ontology bench java browser virtuoso clean lint
+.PHONY: run test ontology bench java browser virtuoso clean lint compile
 
 # ---- environment -----------------------------------------------------------
 $(BIN)/python:
@@ -17,6 +17,22 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Compiled extraction (docs/scale.md, "Compiled extraction"): mypyc (the `fast` extra)
+# builds kg/extract/*.py in place when a C compiler and Python headers are here, else
+# one line says extraction runs as pure Python.  Rebuilt when a source is newer than the
+# record kg/extract/_compiled.json; importing kg.extract refuses a stale binary anyway.
+# `.venv/bin/python -m kg._compile --clean` goes back to pure Python.
+COMPILED_SRC := $(filter-out kg/extract/__init__.py,$(wildcard kg/extract/*.py))
+
+$(VENV)/.installed-fast: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[fast]' || echo "kg: could not install the fast extra"
+	touch $@
+
+kg/extract/_compiled.json: $(COMPILED_SRC) kg/_compile.py | $(VENV)/.installed-fast
+	-$(BIN)/python -m kg._compile
+
+compile: kg/extract/_compiled.json
 
 # HermiT (the OWL reasoner the tests run) needs a Java runtime.
 java:
@@ -40,7 +56,7 @@ virtuoso:
 	  { { service virtuoso-opensource-7 stop; update-rc.d virtuoso-opensource-7 disable; } >/dev/null 2>&1 || true; }; }
 
 # ---- the two commands ------------------------------------------------------
-run: $(VENV)/.installed
+run: $(VENV)/.installed compile
 	$(KG) build seeds -o $(OUT)/graph.ttl
 	@mkdir -p $(OUT)/queries
 	@for q in $(QUERIES); do \
@@ -49,7 +65,7 @@ run: $(VENV)/.installed
 	$(KG) query cq1 --graph $(OUT)/graph.ttl --format table
 	$(KG) draw $(SEED_CASE) --graph $(OUT)/graph.ttl -o $(OUT)/$(SEED_CASE).png
 
-test: $(VENV)/.installed java browser virtuoso
+test: $(VENV)/.installed compile java browser virtuoso
 	$(BIN)/python -m pytest
 
 # ---- maintenance -----------------------------------------------------------
@@ -59,7 +75,7 @@ ontology: $(VENV)/.installed
 # Benchmark (bench/README.md): writes outputs/bench.md.  `make bench BENCH_ARGS=--quick`
 # for 1,000 cases (~2 min); the default run (1k, 10k, 100k cases) takes up to ~30 min.
 BENCH_ARGS ?=
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed compile
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed

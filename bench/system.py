@@ -65,7 +65,10 @@ def git_commit() -> str:
 
 
 def header_lines() -> list[str]:
-    """Markdown lines: date, machine, commit and versions."""
+    """Markdown lines: date, machine, commit, versions and whether extraction ran
+    compiled (``make compile``) or as pure Python."""
+    from kg._compile import compiled_note
+
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     vers = ", ".join(f"{k} {v}" for k, v in versions().items())
     return [
@@ -74,4 +77,5 @@ def header_lines() -> list[str]:
         f"{platform.system()} {platform.release()}",
         f"- commit: {git_commit()}",
         f"- versions: {vers}",
+        f"- {compiled_note()}",
     ]

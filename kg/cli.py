@@ -84,12 +84,32 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors; no summary lines.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(package_name="casekg", prog_name="kg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _p, v: _version(ctx) if v else None,
+              help="Show the version (compiled or pure extraction) and exit.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     """CaseKG: clinical and radiology case reports to an RDF knowledge graph."""
     ctx.obj = {"debug": debug, "quiet": quiet}
     _setup_logging(verbose, quiet)
+
+
+def _version(ctx: click.Context) -> None:
+    """``kg --version``: the package version, then whether the extraction modules run
+    compiled (``make compile``) or as pure Python."""
+    if ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kg import __version__
+    from kg._compile import compiled_note
+
+    try:
+        found = version("casekg")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        found = __version__
+    click.echo(f"kg, version {found}\n{compiled_note()}")
+    ctx.exit()
 
 
 def _say(ctx: click.Context, line: str) -> None:

@@ -257,6 +257,8 @@ def _rank(entries: list[_Entry]) -> list[_Entry]:
 
 def _lexicon_for(onto: Ontology) -> Lexicon:
     """The ontology's lexicon, built once and kept on the ontology (and in its cache)."""
-    if onto.lexicon is None:
-        onto.lexicon = Lexicon(onto.terms())
-    return onto.lexicon
+    lex: Lexicon | None = onto.lexicon
+    if lex is None:
+        lex = Lexicon(onto.terms())
+        onto.lexicon = lex  # type: ignore[assignment]  # (Ontology starts it as None)
+    return lex

@@ -91,3 +91,22 @@ def extract_text(text: str, sections=(), keywords=(), fields: bool = False):
     case = parse_text(text, "t") if fields else CaseText(
         "t", text, "t", sections=tuple(sections), keywords=tuple(keywords))
     return extract_case(case, onto, lex)
+
+
+def pytest_report_header(config) -> str:
+    """Say whether this run tests the compiled extraction modules or the pure Python ones
+    (``make compile``; the suite is meant to pass both ways)."""
+    from kg._compile import compiled_note
+
+    return compiled_note()
+
+
+def pytest_sessionstart(session) -> None:
+    """A compiled extraction module older than its source stops the run at once, in one
+    line naming it (``make compile`` rebuilds; ``make test`` does that first)."""
+    from kg._compile import StaleBinaryError, check_fresh
+
+    try:
+        check_fresh()
+    except StaleBinaryError as exc:
+        pytest.exit(f"kg: {exc}", returncode=2)

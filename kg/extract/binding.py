@@ -194,7 +194,7 @@ def bind_all(doc: Doc, onto=None) -> list[Binding]:
         stop = clause[1]
         if i + 1 < len(heads) and heads[i + 1].start < stop:
             stop = heads[i + 1].start
-        cur, post = h.end, []
+        cur, post = h.end, list[SiteToken]()
         # tokens starting before the head's end are skipped while nothing is bound yet
         for t in doc.tokens_in(h.end, stop):
             if t.start < cur or t.end > stop or t.start in claimed:
@@ -390,7 +390,7 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
         inside = [m for m in doc.laterality[k:k + 3] if m.end <= t.end]
         if inside or t.side:
             # the side is part of the anatomy's own name ("right lower lobe", "LUL")
-            token_lats[t.start] = inside[:1] or [Modifier(t.start, t.end, t.side)]
+            token_lats[t.start] = inside[:1] or [Modifier(t.start, t.end, t.side or "")]
         elif (plural.search(doc.text, t.start, t.end)
               and (m := both.search(doc.text[max(0, t.start - 12):t.start]))):
             # "pain in both arms": a paired part named twice over
@@ -405,9 +405,9 @@ def _bind_laterality(doc: Doc, out: list[Binding]) -> None:
             _share_coordinated_side(b)
             _share_pre_post_side(b)
     for i in range(len(heads) - 1):
-        a, b = heads[i], heads[i + 1]
-        if (out[i].lateralities and not out[i + 1].lateralities and a.end <= b.start
-                and not doc.text[a.end:b.start].strip()):
+        left, right = heads[i], heads[i + 1]
+        if (out[i].lateralities and not out[i + 1].lateralities and left.end <= right.start
+                and not doc.text[left.end:right.start].strip()):
             # "right-sided traumatic subarachnoid hemorrhage": the adjective head's side
             out[i + 1].lateralities.extend(m for m in out[i].lateralities if not m.post)
     used = {id(m) for mods in pre.values() for m in mods}

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any, cast
 
 from kg.extract import rules
 from kg.extract.binding import Binding, head_span
@@ -128,8 +129,8 @@ def _modality(doc: Doc, h: Head, section: SectionInfo | None, onto) -> str | Non
     return own if own and onto.is_a(iri, own) else iri
 
 
-def _lats(mods) -> list[Laterality]:
-    out: list[Laterality] = []
+def _lats(mods) -> list[Laterality | None]:
+    out: list[Laterality | None] = []
     for m in mods:
         lat = Laterality(m.value)
         if lat not in out:
@@ -177,7 +178,7 @@ def build(doc: Doc, bindings: list[Binding], onto) -> tuple[list[Cand], list[Con
 @dataclass(frozen=True)
 class _Blanket:
     classes: tuple[str, ...]
-    phrases: object  # a phrase pattern (rules.phrase_regex)
+    phrases: rules.Finder  # a phrase pattern (rules.phrase_regex)
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +256,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     is_proc = h.concept.kind is Kind.PROCEDURE
     start, end = (h.start, h.end) if h.ruled_out else head_span(doc, h, b)
     span = Span(start, end, doc.text[start:end], section.name if section else None, h.rule)
-    base = dict(head=h, is_procedure=is_proc, ctx=ctx, span=span, section=section,
+    base: dict[str, Any] = dict(head=h, is_procedure=is_proc, ctx=ctx, span=span, section=section,
                 severity=Severity(b.severity.value) if b.severity and not is_proc else None,
                 size=b.size.value if b.size and not is_proc else None,
                 modality=_modality(doc, h, section, onto))
@@ -289,7 +290,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if is_proc:
         part = parts[0].part if parts else None
         sites = _sites(onto, tuple(codes), part, None, direct)
-        return [Cand(concept=h.concept, sites=sites, parts=tuple(p.part for p in parts),
+        return [Cand(concept=h.concept, sites=sites, parts=tuple(cast(str, p.part) for p in parts),
                      laterality=own_lats[0] if own_lats else None, **base)]
     out: list[Cand] = []
     if len(carried) > 1:  # "at T4 and T7 consistent with metastases": one per level
@@ -300,7 +301,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
             else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
     own_site = implied  # not a procedure here: implied_site of the head's class
-    misfit = [p for p in parts if own_site and not _site_fits(onto, p.part, own_site)]
+    misfit = [p for p in parts if own_site and not _site_fits(onto, cast(str, p.part), own_site)]
     coordinated = bool(misfit) and len(misfit) == len(parts) and _joins_parts(
         doc, h.end, misfit[0].start)
     if coordinated:
@@ -319,14 +320,14 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     for part, lat in variants:
         groups = per_part.get(part, [[]]) if per_part is not None else level_groups
         iri = h.concept.iri
-        if part and coordinated and not _site_fits(onto, part, own_site):
+        if part and coordinated and not _site_fits(onto, part, cast(str, own_site)):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
         iri = specialise_at(onto, iri, part) if part else iri
         concept = onto.get(iri) or h.concept
         for group in groups:
             sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
             if stacked and part:  # "cerebellar PICA infarction": the outer parts too
-                sites = (*sites, *(Site(t.part) for t in parts
+                sites = (*sites, *(Site(cast(str, t.part)) for t in parts
                                    if t is not inner and all(x.iri != t.part for x in sites)))
             out.append(Cand(concept=concept, sites=sites, parts=(part,) if part else (),
                             laterality=lat, **base))
@@ -360,7 +361,7 @@ def _own_level_groups(doc: Doc, onto, parts: list, level_toks: list) -> dict | N
         mine = [[c for t in inside(p) for c in t.codes] or list(p.codes)]
         before = [t for t in bare if t.end <= p.start and t.start not in taken]
         cur = p.start
-        for t in reversed(before):  # "T9 & T10 vertebral bodies": T9 is a body too
+        for t in before[::-1]:  # "T9 & T10 vertebral bodies": T9 is a body too
             if not _LEVEL_JOIN.fullmatch(doc.text, t.end, cur):
                 break
             mine.insert(0, list(t.codes))
@@ -414,7 +415,7 @@ def _joins_parts(doc: Doc, a: int, b: int) -> bool:
     """Whether an 'and', 'or' or comma in text[a:b] joins parts, not vertebral levels
     ('into the pedicles and the epidural space', not 'of the L3 and L4 body')."""
     for m in _COORDINATED.finditer(doc.text, a, b):
-        after = _ARTICLE.match(doc.text, m.end()).end()
+        after = _ARTICLE.match(doc.text, m.end()).end()  # type: ignore[union-attr]  # always matches
         if not any(t.start == after and t.codes and not t.part
                    for t in doc.tokens_in(after, after + 1)):
             return True
@@ -446,16 +447,17 @@ def _distributed(doc: Doc, h: Head, b: Binding, onto, base: dict) -> list[Cand]:
     """'facet and discovertebral degenerative changes': the head's finding at the other part."""
     out = []
     for tok in b.coordinated:
-        iri = _generic_specialised(onto, h.concept.iri, tok.part)
+        part = cast(str, tok.part)  # a coordinated token always names a part (binding)
+        iri = _generic_specialised(onto, h.concept.iri, part)
         concept = onto.get(iri)
         if concept is None or iri == h.concept.iri:
             continue
         span = Span(tok.start, h.end, doc.text[tok.start:h.end], base["span"].section,
                     "coordinated-site")
         lats = _lats(b.token_lats.get(tok.start, []))
-        sites = [Site(tok.part)] if iri == _fallback_parent(onto, h.concept.iri) else []
+        sites = [Site(part)] if iri == _fallback_parent(onto, h.concept.iri) else []
         sites += [Site(t.part) for t in b.post if t.part]
-        out.append(Cand(concept=concept, parts=(tok.part,), laterality=lats[0] if lats else None,
+        out.append(Cand(concept=concept, parts=(part,), laterality=lats[0] if lats else None,
                         sites=tuple(sites), **{**base, "span": span}))
     return out
 

@@ -61,15 +61,15 @@ class Modifier:
 @dataclass(frozen=True)
 class _Compiled:
     comma_clause: rules.LowerScan  # a comma opening a new clause (forward scope ends)
-    triggers: re.Pattern[str]
+    triggers: rules.Finder
     meta: dict[str, tuple[str, str]]
     lat_pre: re.Pattern[str]
     lat_pre_firsts: frozenset[str] | None  # speed: where lat_pre may match (finditer_at)
     lat_pre_letters: str
-    lat_post: re.Pattern[str]
+    lat_post: rules.Finder
     lat_map: dict[str, str]
     predominant: re.Pattern[str]  # 'especially' before a side: the worse of two sides
-    severity: re.Pattern[str]
+    severity: rules.Finder
     sev_map: dict[str, str]
     sev_window: int
     sev_post_gap: re.Pattern[str]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.model import Concept
+
 # a separator between members: ", ", " and ", " or ", ", or ", " and/or "
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+|and/or\s+)?|\s+(?:and|or|and/or)\s+)"
 _WORD = r"[A-Za-z][\w-]*"
@@ -37,7 +39,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return before, after, sep
 
 
-def _term(lex, onto, phrase: str, kinds) -> object | None:
+def _term(lex, onto, phrase: str, kinds) -> Concept | None:
     """The concept a phrase names as one whole lexicon term of a target kind, else None."""
     hit = next((m for m in lex.match_phrase(phrase) if m.start == 0 and m.end == len(phrase)),
                None)
@@ -75,7 +77,7 @@ def _backward(text, h, heads_taken, lex, onto, kinds, make_head) -> list:
     if not first:
         return []
     words = text[h.start:h.end].split()
-    out = []
+    out: list = []
     for drop in range(1, len(words)):
         rest = " ".join(words[drop:])
         cursor = h.start

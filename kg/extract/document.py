@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 
@@ -84,26 +84,42 @@ class Doc:
     _clause_memo: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     # speed: candidates._sentence_codes per sentence (tokens are final once built)
     sentence_codes_memo: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # speed: the sorted start offsets below, each built on first use (by hand, not with
+    # functools.cached_property: compiled by mypyc, that would rebuild them at every use)
+    _token_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _level_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _head_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _trigger_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _modality_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def token_starts(self) -> list[int]:
         """Start offsets of ``tokens`` (sorted), for bisecting."""
-        return [t.start for t in self.tokens]
+        found = self._token_starts
+        if found is None:
+            found = self._token_starts = [t.start for t in self.tokens]
+        return found
 
-    @cached_property
+    @property
     def level_starts(self) -> list[int]:
         """Start offsets of the level-only tokens (codes, no anatomy part), sorted."""
-        return [t.start for t in self.tokens if t.codes and not t.part]
+        found = self._level_starts
+        if found is None:
+            found = self._level_starts = [t.start for t in self.tokens if t.codes and not t.part]
+        return found
 
     def has_level_in(self, a: int, b: int) -> bool:
         """Whether a level-only token starts in text[a:b]."""
         k = bisect.bisect_left(self.level_starts, a)
         return k < len(self.level_starts) and self.level_starts[k] < b
 
-    @cached_property
+    @property
     def head_starts(self) -> list[int]:
         """Start offsets of ``heads`` (sorted once every finder has added its heads)."""
-        return [h.start for h in self.heads]
+        found = self._head_starts
+        if found is None:
+            found = self._head_starts = [h.start for h in self.heads]
+        return found
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
@@ -139,10 +155,13 @@ class Doc:
         k = bisect.bisect_left(starts, a)
         return self.tokens[k:bisect.bisect_left(starts, b, k)]
 
-    @cached_property
+    @property
     def trigger_starts(self) -> list[int]:
         """Start offsets of ``triggers`` (sorted), for bisecting."""
-        return [t.start for t in self.triggers]
+        found = self._trigger_starts
+        if found is None:
+            found = self._trigger_starts = [t.start for t in self.triggers]
+        return found
 
     def triggers_in(self, a: int, b: int) -> list[Trigger]:
         """Context triggers starting in text[a:b], in order."""
@@ -156,10 +175,13 @@ class Doc:
         j = bisect.bisect_left(self.head_starts, b, k)
         return self.heads[k:j]
 
-    @cached_property
+    @property
     def modality_starts(self) -> list[int]:
         """Start offsets of ``modalities`` (sorted), for bisecting."""
-        return [m[0] for m in self.modalities]
+        found = self._modality_starts
+        if found is None:
+            found = self._modality_starts = [m[0] for m in self.modalities]
+        return found
 
     def modality_in(self, a: int, b: int) -> tuple[int, int, str] | None:
         """The first modality mention starting in text[a:b]."""
@@ -177,7 +199,7 @@ def starting_in(items: list, a: int, b: int) -> list:
 
 @dataclass(frozen=True)
 class _SiteRules:
-    adverbs: re.Pattern[str]
+    adverbs: rules.Finder
     adverb_map: dict[str, str]
     material: re.Pattern[str]
     escape: re.Pattern[str]

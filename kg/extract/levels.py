@@ -69,7 +69,7 @@ class _Anaphor:
 @dataclass(frozen=True)
 class _Compiled:
     token: re.Pattern[str]
-    words: re.Pattern[str]
+    words: rules.Finder
     words_map: dict[str, tuple[str, ...]]
     axis: re.Pattern[str]
     axis_near: re.Pattern[str]

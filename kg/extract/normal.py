@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from kg.extract import rules
+from kg.model import Concept
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,10 @@ def _resolve(label: str, lex, onto):
     return None
 
 
-def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, object]]:
+def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, Concept]]:
     """(start, end, concept) for every finding a normal statement in ``text`` rules out."""
-    pattern, labels, gate = _compiled()
-    out: list[tuple[int, int, object]] = []
+    _, labels, gate = _compiled()
+    out: list[tuple[int, int, Concept]] = []
     if not gate.may_match(text):
         return out
     pattern = _pattern_for(text)  # speed: only the statements that may match here

@@ -29,8 +29,8 @@ from functools import lru_cache
 
 from kg.extract import rules
 from kg.extract.candidates import SKIP_KINDS
-from kg.extract.context import same_noun_phrase
-from kg.extract.document import Doc
+from kg.extract.context import Modifier, same_noun_phrase
+from kg.extract.document import Doc, SiteToken
 from kg.extract.items import Item
 from kg.model import Assertion, Laterality, Span
 from kg.namespaces import KG
@@ -94,8 +94,9 @@ def _with_side_word(doc: Doc, c) -> Span:
     """The mention's span stretched to the nearest side word of its value in its
     sentence ("Lucency crosses the 10th left posterior rib"), so the evidence shows it."""
     sent = doc.sentences[c.head.sentence]
-    mods = [m for m in doc.laterality if sent.start <= m.start < sent.end
-            and m.value == c.laterality.value]
+    mods: list[Modifier | SiteToken] = [
+        m for m in doc.laterality
+        if sent.start <= m.start < sent.end and m.value == c.laterality.value]
     mods += [t for t in doc.tokens_in(sent.start, sent.end) if t.side == c.laterality.value]
     if not mods:
         return c.span

@@ -19,20 +19,20 @@ from kg.namespaces import KG
 
 @dataclass(frozen=True)
 class _Cues:
-    cause_after: re.Pattern[str]
-    result_before: re.Pattern[str]
-    treat: re.Pattern[str]
-    resolve: re.Pattern[str]
-    complication: re.Pattern[str]
-    complication_after: re.Pattern[str]
+    cause_after: rules.Finder
+    result_before: rules.Finder
+    treat: rules.Finder
+    resolve: rules.Finder
+    complication: rules.Finder
+    complication_after: rules.Finder
     timing_cue: re.Pattern[str]
     not_cause: frozenset[str]
-    anaphor: re.Pattern[str]
-    onset: re.Pattern[str]
+    anaphor: rules.Finder
+    onset: rules.Finder
     steps: frozenset[str]
     step_parent: str | None
     adverse_parent: str
-    back_reference: re.Pattern[str]  # 'F began just after her treatment'
+    back_reference: rules.Finder  # 'F began just after her treatment'
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +109,7 @@ def link_steps(g: Graph) -> dict[str, Item]:
         h = _mentions(g, step)[0]
         same = [m for m in mains if any(x.sentence == h.sentence for x in _mentions(g, m))]
         before = [m for m in mains if min(x.start for x in _mentions(g, m)) < h.start]
-        main = (same or before[-1:] or mains[:1] or [None])[0]
+        main = next(iter(same or before[-1:] or mains[:1]), None)
         if main is not None:
             g.add(step, "stepOf", main, h.start, h.end)
             out[step.key] = main
@@ -214,12 +214,14 @@ def causes(g: Graph) -> None:
     for m in cues().result_before.finditer(text):
         s = g.doc.sentence_of(m.start())
         sent = g.doc.sentences[s]
-        cause = _head_before(g, m.start(), sent.start, FINDING_KINDS)
+        earlier = _head_before(g, m.start(), sent.start, FINDING_KINDS)
+        if earlier is None:
+            continue  # no cause: nothing to relate
         effects = _heads_after(g, m.end(), (m.end(), sent.end), FINDING_KINDS)
         for effect in effects[:1]:
             for e in g.items_of(effect):
-                for c in g.items_of(cause) if cause else []:
-                    g.add(e, "causedBy", c, cause.start, effect.end)
+                for c in g.items_of(earlier):
+                    g.add(e, "causedBy", c, earlier.start, effect.end)
 
 
 def explicit_treats(g: Graph) -> None:
@@ -358,9 +360,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
             continue
         if f.concept.kind is not Kind.COMPLICATION or _other_cause(g, f):
             continue
-        p = _procedure_for(g, f, steps, index)
-        if p is not None:
-            g.add(f, "complicationOf", p)
+        cause = _procedure_for(g, f, steps, index)
+        if cause is not None:
+            g.add(f, "complicationOf", cause)
 
 
 def _complications_after(g: Graph, steps: dict[str, Item]) -> None:

@@ -506,3 +506,7 @@ def _serialise(node: dict[str, dict]) -> str:
     if "" in node:
         return "(?:" + "|".join(alts) + ")?"
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# What phrase_regex returns: each answers search / match / finditer like a re.Pattern.
+Finder = re.Pattern[str] | PhrasePattern | LowerScan

@@ -39,7 +39,7 @@ class _Rules:
     heading: re.Pattern[str]
     kinds: dict[str, str]
     known: frozenset[str]
-    timing: tuple[tuple[re.Pattern[str], str], ...]
+    timing: tuple[tuple[rules.Finder, str], ...]
     template: re.Pattern[str]  # a topic-template field label opening a line
     template_min: int
 
@@ -142,7 +142,7 @@ def find_sections(case: CaseText, lex, onto) -> list[SectionInfo]:
     for offset, name in inline:
         parent = _containing(fields, offset)
         later = [c for c in cuts if c > offset]
-        end = min([*later, parent.end if parent else len(case.text)])
+        end = min(later + [parent.end if parent else len(case.text)])  # (Cython: no * here)
         kind, modality, timing = _describe(name, lex, onto)
         if parent is not None and kind == PATIENT:
             kind = parent.kind

@@ -18,9 +18,9 @@ from kg.extract import rules
 
 @dataclass(frozen=True)
 class _TimeRules:
-    after: object
-    before: object
-    repeat: object
+    after: rules.Finder
+    before: rules.Finder
+    repeat: rules.Finder
 
 
 @lru_cache(maxsize=1)
