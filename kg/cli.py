@@ -422,3 +422,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 __all__ = ["cli", "main", "EXIT_USAGE"]
+
+
+if __name__ == "__main__":  # ``python -m kg.cli`` as well as ``python -m kg`` and ``kg``
+    main()
