@@ -245,6 +245,7 @@ def run_build(paths: Iterable[str | Path], output: str | Path | None = None,
     :class:`kg.errors.InputError`; the output file is then left as it was, and a
     store keeps the batches already written. A failing case is recorded and skipped.
     """
+    from kg._compile import check_fresh
     from kg.outfile import FileSink
     from kg.rdfio import atomic_write
     from kg.store import open_store
@@ -252,6 +253,7 @@ def run_build(paths: Iterable[str | Path], output: str | Path | None = None,
     options = options or BuildOptions()
     paths = list(paths)
     _check_paths(paths)
+    check_fresh()  # a stale compiled extractor stops the build here, before any output
     sink = FileSink(output) if output is not None else None
     report = BuildReport(output=str(output) if output is not None else None,
                          store=_shown_store(store))

@@ -92,3 +92,20 @@ def test_an_extraction_pickles_and_compares_equal():
 
     extraction = extract_text(SEED.read_text(encoding="utf-8"))
     assert pickle.loads(pickle.dumps(extraction)) == extraction
+
+
+def test_a_stale_binary_stops_a_build_before_it_writes(tmp_path, monkeypatch):
+    """The build checks the compiled extractor once, up front: the earlier output stays."""
+    from kg.pipeline import run_build
+
+    stale = _package(tmp_path, "X = 1\n")
+    (stale / "mod.py").write_text("X = 2\n", encoding="utf-8")
+    check = _compile.check_fresh
+    monkeypatch.setattr(_compile, "check_fresh", lambda: check(stale))
+    case = tmp_path / "case.txt"
+    case.write_text("Findings: L4 compression fracture.\n", encoding="utf-8")
+    out = tmp_path / "graph.ttl"
+    out.write_text("earlier output\n", encoding="utf-8")
+    with pytest.raises(_compile.StaleBinaryError, match="older mod.py"):
+        run_build([case], output=out)
+    assert out.read_text(encoding="utf-8") == "earlier output\n"
