@@ -145,13 +145,14 @@ def radlex_xrefs(rec: dict) -> list[str]:
     return xrefs
 
 
-def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hit]]:
-    """Normalised name/EXACT synonym -> hits; ``keep`` maps xref prefixes to ours."""
-    index: dict[str, list[Hit]] = defaultdict(list)
+def obo_records(path: Path, keep: dict[str, str]):  # noqa: ANN201 (a generator of tuples)
+    """Each live ``[Term]`` of an OBO file as (fields, id, name, xrefs, names): ``fields``
+    maps each tag to its values, ``xrefs`` is the id and the xrefs whose prefix ``keep``
+    maps to ours, ``names`` the name and its EXACT synonyms."""
     for stanza in path.read_text(encoding="utf-8").split("\n\n"):
         if not stanza.startswith("[Term]") or "is_obsolete: true" in stanza:
             continue
-        fields = defaultdict(list)
+        fields: dict[str, list[str]] = defaultdict(list)
         for line in stanza.splitlines()[1:]:
             key, _, value = line.partition(": ")
             fields[key].append(value)
@@ -164,6 +165,13 @@ def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hi
                 xrefs.append(f"{keep[prefix]}:{local}")
         names = [name] + [m.group(1) for s in fields["synonym"]
                           if (m := re.match(r'"(.*)" EXACT', s))]
+        yield fields, tid, name, xrefs, names
+
+
+def read_obo(path: Path, source: str, keep: dict[str, str]) -> dict[str, list[Hit]]:
+    """Normalised name/EXACT synonym -> hits; ``keep`` maps xref prefixes to ours."""
+    index: dict[str, list[Hit]] = defaultdict(list)
+    for _fields, tid, name, xrefs, names in obo_records(path, keep):
         for n in names:
             index[norm(n)].append(Hit(source, tid, name, tuple(xrefs), n))
     return index

@@ -113,24 +113,11 @@ class Term:
 def obo_terms(path: Path, source: str, keep: dict[str, str]) -> list[Term]:
     """Terms of an OBO file: label and EXACT synonyms, definition, is_a parents, kept xrefs."""
     terms = []
-    for stanza in path.read_text(encoding="utf-8").split("\n\n"):
-        if not stanza.startswith("[Term]") or "is_obsolete: true" in stanza:
-            continue
-        fields: dict[str, list[str]] = defaultdict(list)
-        for line in stanza.splitlines()[1:]:
-            key, _, value = line.partition(": ")
-            fields[key].append(value)
-        tid, name = fields["id"][0], (fields["name"] or [""])[0]
-        xrefs = [tid]
-        for x in fields["xref"]:
-            prefix, _, local = x.split(" ")[0].partition(":")
-            if prefix in keep:
-                xrefs.append(f"{keep[prefix]}:{local}")
-        syns = [m.group(1) for s in fields["synonym"] if (m := re.match(r'"(.*)" EXACT', s))]
+    for fields, tid, name, xrefs, names in lx.obo_records(path, keep):
         definition = (m.group(1) if fields["def"] and (m := re.match(r'"(.*)"', fields["def"][0]))
                       else "")
         parents = "; ".join(p.partition(" ! ")[2] or p for p in fields["is_a"])
-        terms.append(Term(source, tid, name, tuple(xrefs), (name, *syns), definition, parents))
+        terms.append(Term(source, tid, name, tuple(xrefs), tuple(names), definition, parents))
     return terms
 
 
