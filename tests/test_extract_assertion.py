@@ -230,3 +230,13 @@ def test_no_progression_of_a_finding_does_not_rule_it_out() -> None:
 def test_suspicion_of_makes_the_finding_possible():
     x = run("The clear nasal discharge raised suspicion of a CSF leak.")
     assert assertion_of(x, "CSFLeak") is Assertion.POSSIBLE
+
+
+def test_an_examination_that_excluded_a_finding_negates_it():
+    assert absent_iris("The ultrasound excluded a joint effusion.") == {KG + "JointEffusion"}
+    assert absent_iris("Repeat CT excludes an epidural hematoma.") == {KG + "EpiduralHematoma"}
+    assert absent_iris("Epidural hematoma is excluded.") == {KG + "EpiduralHematoma"}
+
+
+def test_excluded_keeps_its_uncertain_forms():
+    assert absent_iris("An epidural hematoma cannot be excluded.") == set()

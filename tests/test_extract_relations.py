@@ -214,3 +214,13 @@ def test_after_the_surgery_with_two_performed_procedures_links_nothing():
             "after the surgery.")
     assert not _complicated_by(x, procedure(x, "Laminectomy"))
     assert not _complicated_by(x, procedure(x, "Vertebroplasty"))
+
+
+def test_access_route_is_a_step_and_complications_go_to_the_main_procedure():
+    x = run("He underwent kyphoplasty of T11 through a unipedicular approach. Post-procedure "
+            "CT showed a pulmonary cement embolism.")
+    kp = procedure(x, "Kyphoplasty")
+    access = procedure(x, "TranspedicularAccess")
+    assert relation(x, access, "stepOf", kp)
+    assert relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", kp)
+    assert not relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", access)
