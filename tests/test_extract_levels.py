@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import extract_text as run
-from extract_helpers import classes, findings, levels, levels_of
+from extract_helpers import classes, finding, findings, levels, levels_of
 
 from kg.extract.levels import find_levels, neighbour, resolve_anaphora
 from kg.namespaces import KG
@@ -235,3 +235,14 @@ def test_n1_of_the_n2_needs_the_class_site() -> None:
     """'convexity of the skull' is no disc bulge: the skull is not the site 'disc convexity'
     implies."""
     assert classes(run("There is convexity of the skull.")) == []
+
+
+def test_a_level_before_and_a_new_phrase_stays_with_the_first_finding():
+    x = run("CT showed a compression fracture at T9 and a pleural effusion.")
+    assert levels(finding(x, "CompressionFracture")) == {"T9"}
+    assert levels(finding(x, "PleuralEffusion")) == set()
+
+
+def test_coordinated_levels_before_one_head_still_bind_to_it():
+    x = run("There are T9 and L1 compression fractures.")
+    assert [levels(f) for f in findings(x, "CompressionFracture")] == [{"T9"}, {"L1"}]
