@@ -224,3 +224,11 @@ def test_access_route_is_a_step_and_complications_go_to_the_main_procedure():
     assert relation(x, access, "stepOf", kp)
     assert relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", kp)
     assert not relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", access)
+
+
+def test_a_leak_after_an_earlier_procedure_is_not_the_later_operations():
+    x = run("History: status post L2 kyphoplasty 2 days ago. CT shows cement leakage into "
+            "the disc. A laminectomy was then performed.")
+    leak = [f for f in x.findings if "CementLeakage" in f.concept.iri][0]
+    assert relation(x, leak, "complicationOf", procedure(x, "Kyphoplasty"))
+    assert not relation(x, leak, "complicationOf", procedure(x, "Laminectomy"))

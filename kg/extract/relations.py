@@ -510,10 +510,13 @@ def _procedure_for(g: Graph, f: Item, steps: dict[str, Item], index: Item | None
         return same[0]
     if f.timing == "after" and index is not None:
         return index
-    before = [steps.get(p.key, p) for p in ok if not p.historical
-              and min(x.start for x in _mentions(g, p)) < h.start]
-    if before:
-        return before[-1]
+    before = [steps.get(p.key, p) for p in ok
+              if min(x.start for x in _mentions(g, p)) < h.start]
+    recent = [p for p in before if not p.historical]
+    if recent or before:
+        # a procedure of this admission first; else an earlier one ("s/p L2 kyphoplasty 3
+        # days ago ... cement leak"), never one named only after the complication
+        return (recent or before)[-1]
     return index
 
 
