@@ -20,3 +20,13 @@ def test_population_statements_do_not_give_the_patients_sex():
     assert find_age_sex("Peak in childhood, slight female predilection (F>M).")[1] is None
     assert find_age_sex("A male-to-female ratio of 2:1. She had a mass.")[1] is Sex.FEMALE
     assert find_age_sex("The woman was seen on Monday.")[1] is Sex.FEMALE
+
+
+def test_compact_age_and_sex_of_a_history_line():
+    assert (lambda x: (x.age, x.sex))(run("71M s/p L2 kyphoplasty.")) == (71, Sex.MALE)
+    assert (lambda x: (x.age, x.sex))(run("History: 64 F with back pain.")) == (64, Sex.FEMALE)
+
+
+def test_a_catheter_size_is_not_an_age():
+    x = run("A 7F sheath was placed, then a 5F catheter.")
+    assert x.age is None

@@ -1,5 +1,5 @@
 """Patient age and sex from the text: "76 y.o. woman", "22yo M", "60 y/o WM",
-"a 24-year-old healthy woman", "Patient is a 45 yo male"."""
+"a 24-year-old healthy woman", "Patient is a 45 yo male", "71M s/p fall"."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ _AGE = re.compile(
     r"african[\s-]american|obese|elderly|active|pregnant|postmenopausal|g\d+p\d+|[a-z]+-handed),?)*"
     r"[\s,]+(?P<sex>[A-Za-z]+))?",
     re.IGNORECASE,
+)
+# the compact form of a history line: "71M s/p fall", "History: 64F with back pain", "a
+# 58 M presented" (a capital M or F right after the age, at the start of a sentence or
+# after "a"/"patient"; a clinical word after it, so a "7F sheath" is not a patient)
+_COMPACT = re.compile(
+    r"(?:^|[.:;]\s*|\b(?i:an?|is|pt\.?|patient)\s+)(?P<age>\d{1,3})\s?(?P<sex>[MF])\b"
+    r"(?=\s*,|\s+(?i:with|w/|s/p|status|presents?|presented|presenting|who|c/o|complains?|"
+    r"complaining|has|had|h/o|hx|pmh|history|admitted|brought|here|was|is|referred|"
+    r"underwent|after|following|now)\b)",
+    re.MULTILINE,
 )
 _SEX_WORDS = {
     "woman": Sex.FEMALE, "female": Sex.FEMALE, "lady": Sex.FEMALE, "girl": Sex.FEMALE,
@@ -49,6 +59,11 @@ def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
         if word in _SEX_WORDS and (len(word) > 2 or m["sex"].isupper()):
             sex = _SEX_WORDS[word]
         break
+    if age is None:
+        compact = _COMPACT.search(text)
+        if compact is not None and 0 < int(compact["age"]) < 120:
+            age = int(compact["age"])
+            sex = Sex.MALE if compact["sex"] == "M" else Sex.FEMALE
     if sex is None:
         sex = _sex_from_words(text)
     return age, sex
