@@ -240,3 +240,11 @@ def test_an_examination_that_excluded_a_finding_negates_it():
 
 def test_excluded_keeps_its_uncertain_forms():
     assert absent_iris("An epidural hematoma cannot be excluded.") == set()
+
+
+def test_now_ends_the_history_of_the_clause():
+    x = run("71M s/p L2 kyphoplasty, now with new bilateral leg weakness.")
+    assert not finding(x, "LowerLimbWeakness").historical
+    assert x.procedures[0].historical
+    y = run("History of trauma, currently with persistent knee pain.")
+    assert not finding(y, "Pain").historical and finding(y, "Trauma").historical
