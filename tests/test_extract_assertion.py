@@ -248,3 +248,13 @@ def test_now_ends_the_history_of_the_clause():
     assert x.procedures[0].historical
     y = run("History of trauma, currently with persistent knee pain.")
     assert not finding(y, "Pain").historical and finding(y, "Trauma").historical
+
+
+def test_a_study_to_assess_for_a_finding_does_not_assert_it():
+    x = run("Recommend MRI to assess for marrow edema. CT was done to evaluate for fracture.")
+    assert assertion_of(x, "BoneMarrowEdema") is Assertion.POSSIBLE
+    assert assertion_of(x, "Fracture") is Assertion.POSSIBLE
+
+
+def test_a_negative_screen_rules_the_finding_out():
+    assert absent_iris("Negative screen for neural tube defects.") == {KG + "NeuralTubeDefect"}
