@@ -7,7 +7,9 @@ repeated mentions merged into one procedure."""
 from __future__ import annotations
 
 from conftest import extract_text as run
-from extract_helpers import performed
+from extract_helpers import findings, performed, relation
+
+from kg.namespaces import KG
 
 
 def test_medication_is_not_a_performed_procedure():
@@ -79,3 +81,11 @@ def test_planned_procedure_has_no_sequence():
 def test_repeated_procedure_mentions_are_one_procedure():
     x = run("Kyphoplasty was performed. The kyphoplasty went well.")
     assert len(x.procedures) == 1 and len(x.procedures[0].evidence) == 2
+
+
+def test_general_surgery_outside_the_spine_is_linked_and_treats_its_finding():
+    x = run("MRI shows a complete tear of the anterior cruciate ligament and a tear of the "
+            "medial meniscus. He underwent ACL reconstruction and meniscal repair.")
+    names = [p.concept.iri.removeprefix(KG) for p in x.procedures]
+    assert names == ["ACLReconstruction", "MeniscalRepair"]
+    assert relation(x, x.procedures[0], "treats", findings(x, "ACLTear")[0])
