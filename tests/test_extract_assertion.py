@@ -258,3 +258,14 @@ def test_a_study_to_assess_for_a_finding_does_not_assert_it():
 
 def test_a_negative_screen_rules_the_finding_out():
     assert absent_iris("Negative screen for neural tube defects.") == {KG + "NeuralTubeDefect"}
+
+
+def test_no_interval_change_keeps_the_finding_present():
+    x = run("No significant interval change in the compression fracture.")
+    assert assertion_of(x, "CompressionFracture") is Assertion.PRESENT
+
+
+def test_a_finding_in_an_if_clause_is_not_asserted():
+    x = run("If the pain persists, vertebroplasty will be considered.")
+    assert not findings(x, "Pain")
+    assert x.procedures[0].planned
