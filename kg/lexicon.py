@@ -155,7 +155,11 @@ def _is_abbreviation(surface: str) -> bool:
 class Lexicon:
     """Label/synonym -> class IRI, compiled into one Aho–Corasick automaton."""
 
-    def __init__(self, terms: Iterable[tuple[str, str, bool]]):
+    def __init__(self, terms: Iterable[tuple[str, str, bool]], yielding: Iterable[str] = ()):
+        """``yielding``: class IRIs whose terms give way to a term of another class that
+        starts inside them and runs past their end (the per-level anatomy: "L4-L5 disc"
+        in "L4-L5 disc herniation" yields to "disc herniation"; the level itself is
+        still read by the level finder)."""
         import ahocorasick
 
         entries: dict[str, list[_Entry]] = {}
@@ -172,6 +176,9 @@ class Lexicon:
         self._plain: dict[str, tuple[str, ...]] = {
             k: tuple(dict.fromkeys(e.iri for e in v)) for k, v in self._entries.items()
             if not any(e.case_sensitive for e in v)}
+        weak = frozenset(yielding)
+        self._yields = frozenset(k for k, v in self._entries.items()
+                                 if all(e.iri in weak for e in v))
         self._phrases: dict[str, tuple[Match, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
@@ -216,8 +223,11 @@ class Lexicon:
         plain = self._plain
         # offset of parts[j] in text: word i spans at[2 * i + 1]:at[2 * i + 2]
         at = list(accumulate(map(len, parts), initial=0)) if candidates else []
+        yields = self._yields
         for first, neg_last, key in candidates:
             if first < next_free:
+                continue
+            if key in yields and _overtaken(candidates, first, -neg_last, yields):
                 continue
             start, end = at[2 * first + 1], at[2 - 2 * neg_last]
             surface = text[start:end]
@@ -244,6 +254,13 @@ class Lexicon:
         return tuple(dict.fromkeys(iris))
 
 
+def _overtaken(candidates: list[tuple[int, int, str]], first: int, last: int,
+               yields: frozenset[str]) -> bool:
+    """Whether a term that does not yield starts inside tokens first..last and ends after
+    ``last`` (``candidates`` as in :meth:`Lexicon.match`: (first, -last, key))."""
+    return any(first < f <= last < -nl and k not in yields for f, nl, k in candidates)
+
+
 def _same_caps(surface: str, original: str) -> bool:
     letters = [c for c in original if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
@@ -259,6 +276,7 @@ def _lexicon_for(onto: Ontology) -> Lexicon:
     """The ontology's lexicon, built once and kept on the ontology (and in its cache)."""
     lex: Lexicon | None = onto.lexicon
     if lex is None:
-        lex = Lexicon(onto.terms())
+        lex = Lexicon(onto.terms(),
+                      yielding=[iri for iri, c in onto.concepts.items() if c.level_codes])
         onto.lexicon = lex  # type: ignore[assignment]  # (Ontology starts it as None)
     return lex

@@ -246,3 +246,9 @@ def test_a_level_before_and_a_new_phrase_stays_with_the_first_finding():
 def test_coordinated_levels_before_one_head_still_bind_to_it():
     x = run("There are T9 and L1 compression fractures.")
     assert [levels(f) for f in findings(x, "CompressionFracture")] == [{"T9"}, {"L1"}]
+
+
+def test_a_level_named_disc_before_its_finding_gives_the_finding_that_level():
+    x = run("MRI shows an L4-L5 disc herniation and a right L5 pars defect.")
+    assert levels(finding(x, "DiscHerniation")) == {"L4-L5"}
+    assert levels(finding(x, "Spondylolysis")) == {"L5"}

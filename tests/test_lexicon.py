@@ -74,3 +74,14 @@ def test_match_phrase_is_match_remembered():
     first = lex.match_phrase("Spinal stenosis")
     assert first == tuple(lex.match("Spinal stenosis")) and len(first) == 1
     assert lex.match_phrase("Spinal stenosis") is first
+
+
+def test_a_per_level_part_yields_to_a_finding_that_runs_past_it():
+    from kg.lexicon import Lexicon as Lex
+
+    lex = Lex([("L4-L5 disc", "ex:L4L5Disc", True), ("disc herniation", "ex:Herniation", True),
+               ("L4", "ex:L4", True)], yielding=["ex:L4L5Disc", "ex:L4"])
+    assert [m.iri for m in lex.match("An L4-L5 disc herniation.")] == ["ex:L4", "ex:Herniation"]
+    assert [m.iri for m in lex.match("The L4-L5 disc is normal.")] == ["ex:L4L5Disc"]
+    plain = Lex([("L4-L5 disc", "ex:L4L5Disc", True), ("disc herniation", "ex:Herniation", True)])
+    assert [m.iri for m in plain.match("An L4-L5 disc herniation.")] == ["ex:L4L5Disc"]
