@@ -258,7 +258,14 @@ def _overtaken(candidates: list[tuple[int, int, str]], first: int, last: int,
                yields: frozenset[str]) -> bool:
     """Whether a term that does not yield starts inside tokens first..last and ends after
     ``last`` (``candidates`` as in :meth:`Lexicon.match`: (first, -last, key))."""
-    return any(first < f <= last < -nl and k not in yields for f, nl, k in candidates)
+    # speed: candidates are sorted by first token: look only at those starting inside
+    j = bisect_left(candidates, (first + 1,))
+    while j < len(candidates) and candidates[j][0] <= last:
+        _, neg_end, key = candidates[j]
+        if -neg_end > last and key not in yields:
+            return True
+        j += 1
+    return False
 
 
 def _same_caps(surface: str, original: str) -> bool:
