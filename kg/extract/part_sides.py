@@ -75,6 +75,9 @@ def _stated_sides(doc: Doc, items: list[Item], onto) -> dict[str, dict[str, Span
     """part IRI -> side value -> the first mention of a finding or procedure (not ruled
     out) stating that side at that part ("the right kidney is normal" states none)."""
     out: dict[str, dict[str, Span]] = {}
+    # speed: the side words in text order and their starts, to find a sentence's by bisect
+    lat = sorted(doc.laterality, key=lambda m: m.start)
+    lat_starts = [m.start for m in lat]
     for item in items:
         if item.assertion is Assertion.ABSENT:
             continue
@@ -83,20 +86,21 @@ def _stated_sides(doc: Doc, items: list[Item], onto) -> dict[str, dict[str, Span
                 continue
             parts = [s.iri for s in c.sites]
             implied = onto.implied_site(c.concept.iri)
-            span = _with_side_word(doc, c)
+            span = _with_side_word(doc, c, lat, lat_starts)
             for part in [*parts, *([implied] if implied and implied not in parts else [])]:
                 out.setdefault(part, {}).setdefault(c.laterality.value, span)
     _stated_by_tokens(doc, items, out)
     return out
 
 
-def _with_side_word(doc: Doc, c) -> Span:
+def _with_side_word(doc: Doc, c, lat: list[Modifier], lat_starts: list[int]) -> Span:
     """The mention's span stretched to the nearest side word of its value in its
-    sentence ("Lucency crosses the 10th left posterior rib"), so the evidence shows it."""
+    sentence ("Lucency crosses the 10th left posterior rib"), so the evidence shows it
+    (``lat``: ``doc.laterality`` sorted by start; ``lat_starts``: their starts)."""
     sent = doc.sentences[c.head.sentence]
     mods: list[Modifier | SiteToken] = [
-        m for m in doc.laterality
-        if sent.start <= m.start < sent.end and m.value == c.laterality.value]
+        m for m in lat[bisect_left(lat_starts, sent.start):bisect_left(lat_starts, sent.end)]
+        if m.value == c.laterality.value]
     mods += [t for t in doc.tokens_in(sent.start, sent.end) if t.side == c.laterality.value]
     if not mods:
         return c.span
