@@ -6,7 +6,7 @@ gives no site)."""
 from __future__ import annotations
 
 from conftest import extract_text as run
-from extract_helpers import classes
+from extract_helpers import classes, finding
 
 from kg.model import Laterality
 from kg.namespaces import KG
@@ -89,3 +89,10 @@ def test_a_part_before_and_a_part_after_the_head_make_one_finding() -> None:
     x = run("Palpable subcutaneous mass on the plantar aspect of the foot.")
     assert [{s.iri.removeprefix(KG) for s in f.sites} for f in x.findings] == [
         {"SubcutaneousTissue", "Foot"}]
+
+
+def test_a_measurement_between_a_finding_and_its_site_does_not_cut_them_apart():
+    x = run("Axial CT demonstrates a lytic lesion measuring 1.8 x 1.2 cm in the left iliac wing.")
+    lesion = finding(x, "LyticLesion")
+    assert [s.iri.removeprefix(KG) for s in lesion.sites] == ["Ilium"]
+    assert lesion.laterality is Laterality.LEFT

@@ -114,10 +114,19 @@ _WITH_OUTLINE = re.compile(r"\bwith\s+(?:[\w-]+\s+){0,2}?(?:margins?|borders?|ed
                            r"outlines?|rims?|walls?)\b", re.IGNORECASE)
 
 
+# a measurement may stand between a finding and its site ("a lytic lesion measuring 18 mm
+# in the left iliac wing"); its words do not count either
+_MEASURING = re.compile(r"\bmeasur(?:ing|es|ed)\s+(?:up\s+to\s+|approximately\s+|about\s+)?"
+                        r"\d+(?:\.\d+)?(?:\s*(?:x|\u00d7|by)\s*\d+(?:\.\d+)?)*\s*"
+                        r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b", re.IGNORECASE)
+
+
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
     gap = text[a:b]
     if "with" in gap:
         gap = _WITH_OUTLINE.sub(" ", gap)
+    if "easur" in gap:
+        gap = _MEASURING.sub(" ", gap)
     if not gap.strip():
         return True
     if _content_words(gap) > 6 or not bind_rules().post_gap.match(gap + " "):
