@@ -89,3 +89,19 @@ def test_general_surgery_outside_the_spine_is_linked_and_treats_its_finding():
     names = [p.concept.iri.removeprefix(KG) for p in x.procedures]
     assert names == ["ACLReconstruction", "MeniscalRepair"]
     assert relation(x, x.procedures[0], "treats", findings(x, "ACLTear")[0])
+
+
+def test_a_passive_verb_names_the_procedure_and_it_treats_the_finding():
+    x = run("CT showed an acute subdural hematoma. The hematoma was evacuated.")
+    assert [p.concept.iri.removeprefix(KG) for p in x.procedures] == ["HematomaEvacuation"]
+    assert relation(x, x.procedures[0], "treats", findings(x, "SubduralHematoma")[0])
+
+
+def test_removal_of_the_named_thing_is_that_removal():
+    x = run("She underwent a foraminotomy and removal of the cement fragment.")
+    assert "CementRemoval" in [p.concept.iri.removeprefix(KG) for p in x.procedures]
+
+
+def test_a_negated_or_future_participle_names_no_procedure():
+    x = run("The cement was not removed. The hardware will be removed next year.")
+    assert [p for p in x.procedures if not p.planned] == []

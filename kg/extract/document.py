@@ -23,6 +23,7 @@ from kg.extract.context import (
 )
 from kg.extract.levels import LevelMention, find_levels, resolve_anaphora
 from kg.extract.normal import find_normal_statements
+from kg.extract.procedure_phrases import find_procedure_phrases
 from kg.extract.sections import (
     SectionIndex,
     SectionInfo,
@@ -350,6 +351,19 @@ def _inverted_heads(text: str, heads: list[Head], lex, onto,
     return out
 
 
+def _phrase_heads(text: str, heads: list[Head], lex, onto,
+                  sent_starts: list[int]) -> list[Head]:
+    """Procedures named by a passive participle or a noun of action ('the cement was
+    removed', 'removal of the cement fragment'; :mod:`kg.extract.procedure_phrases`)."""
+    taken = Spans([(h.start, h.end) for h in heads])
+    out: list[Head] = []
+    for a, b, concept, rule in find_procedure_phrases(
+            text, taken.overlaps, lambda term: _full_concept(lex, onto, term)):
+        s = max(0, bisect.bisect_right(sent_starts, a) - 1)
+        out.append(Head(a, b, concept, s, rule=rule))
+    return out
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -434,6 +448,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     heads.sort(key=lambda h: h.start)
     heads.extend(_coordinated_phrase_heads(text, heads, lex, onto))
     heads.extend(_inverted_heads(text, heads, lex, onto, sent_starts))
+    heads.extend(_phrase_heads(text, heads, lex, onto, sent_starts))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.sort(key=lambda t: t.start)
