@@ -232,3 +232,12 @@ def test_a_leak_after_an_earlier_procedure_is_not_the_later_operations():
     leak = [f for f in x.findings if "CementLeakage" in f.concept.iri][0]
     assert relation(x, leak, "complicationOf", procedure(x, "Kyphoplasty"))
     assert not relation(x, leak, "complicationOf", procedure(x, "Laminectomy"))
+
+
+def test_cement_out_of_place_is_a_leak_of_that_place_and_cement_in_the_body_is_not():
+    x = run("She underwent vertebroplasty of T9. Post-procedure CT showed cement within the "
+            "T9 vertebral body and cement in the paravertebral venous plexus.")
+    vp = procedure(x, "Vertebroplasty")
+    leak = findings(x, "VenousCementLeakage")
+    assert len(leak) == 1 and relation(x, leak[0], "complicationOf", vp)
+    assert [levels(f) for f in findings(x, "VertebralCement")] == [{"T9"}]

@@ -300,6 +300,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         level_groups = [[c] for c in codes] if (b.pre or b.post) and _split_levels(b) \
             else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
+    material = _leak_rule()[0]
     own_site = implied  # not a procedure here: implied_site of the head's class
     misfit = [p for p in parts if own_site and not _site_fits(onto, cast(str, p.part), own_site)]
     coordinated = bool(misfit) and len(misfit) == len(parts) and _joins_parts(
@@ -322,6 +323,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         iri = h.concept.iri
         if part and coordinated and not _site_fits(onto, part, cast(str, own_site)):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space
+        if part and iri == material:
+            iri = _misplaced(onto, part) or iri
         iri = specialise_at(onto, iri, part) if part else iri
         concept = onto.get(iri) or h.concept
         for group in groups:
@@ -334,6 +337,22 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     if b.coordinated:  # speed: only coordinated parts distribute the finding
         out.extend(_distributed(doc, h, b, onto, base))
     return out
+
+
+@lru_cache(maxsize=1)
+def _leak_rule() -> tuple[str, str]:
+    """(material class, leak class) of sites.json ``leak`` ('' when not set)."""
+    leak = rules.load("sites")["leak"]
+    material = leak.get("material_class")
+    return (KG + material if material else "", KG + leak["leak_class"])
+
+
+def _misplaced(onto, part: str) -> str | None:
+    """'cement in the paravertebral venous plexus': the material at a place a subclass of
+    the leak class names (a vein, the epidural space, the disc ...) is that leak."""
+    leak_class = _leak_rule()[1]
+    leak = specialise_at(onto, leak_class, part)
+    return leak if leak != leak_class else None
 
 
 _LEVEL_JOIN = re.compile(r"[\s,&]*(?:(?:and|or)[\s,]*)?")
