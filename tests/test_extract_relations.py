@@ -241,3 +241,9 @@ def test_cement_out_of_place_is_a_leak_of_that_place_and_cement_in_the_body_is_n
     leak = findings(x, "VenousCementLeakage")
     assert len(leak) == 1 and relation(x, leak[0], "complicationOf", vp)
     assert [levels(f) for f in findings(x, "VertebralCement")] == [{"T9"}]
+
+
+def test_a_procedure_treats_the_finding_it_is_done_on():
+    x = run("She underwent vertebroplasty of the painful T8 compression fracture.")
+    assert relation(x, procedure(x, "Vertebroplasty"), "treats",
+                    findings(x, "CompressionFracture")[0])

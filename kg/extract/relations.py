@@ -276,6 +276,23 @@ def _last_before(g: Graph, f: Item, pos: int) -> int:
     return max((c.head.start for c in f.cands if c.head.start < pos), default=-1)
 
 
+# 'P of (the) <up to five words> F': the finding is what the procedure is done on
+_OF_OBJECT = re.compile(r"\s+(?:of|on)\s+(?:(?:the|an?|his|her|their)\s+)?(?:[\w-]+,?\s+){0,5}$",
+                        re.IGNORECASE)
+
+
+def _object_of(g: Graph, f: Item, p: Item) -> bool:
+    """Whether a mention of finding f is the object of a mention of procedure p in its
+    clause ('vertebroplasty of the painful T8 and T9 compression fractures')."""
+    for m in _mentions(g, p):
+        clause = g.doc.clause_of(m.start)
+        for c in f.cands:
+            h = c.head
+            if m.end <= h.start < clause[1] and _OF_OBJECT.fullmatch(g.doc.text, m.end, h.start):
+                return True
+    return False
+
+
 def implied_treats(g: Graph) -> None:
     """A procedure whose kg:treatmentFor covers an earlier present finding treats one:
     a candidate that causes another finding, else the one named in the procedure's own
@@ -289,7 +306,8 @@ def implied_treats(g: Graph) -> None:
             continue
         cands = [f for f in g.items if not f.is_procedure and f.assertion is Assertion.PRESENT
                  and not f.historical and any(g.onto.is_a(f.concept.iri, t) for t in targets)
-                 and not _complication_of(g, f, p) and _earlier(g, f, p)]
+                 and not _complication_of(g, f, p)
+                 and (_earlier(g, f, p) or _object_of(g, f, p))]
         if not cands:
             continue
         first = min(_mentions(g, p), key=lambda x: x.start)
