@@ -269,3 +269,9 @@ def test_a_finding_in_an_if_clause_is_not_asserted():
     x = run("If the pain persists, vertebroplasty will be considered.")
     assert not findings(x, "Pain")
     assert x.procedures[0].planned
+
+
+def test_a_finding_stated_absent_after_it_is_ruled_out():
+    assert absent_iris("Cement leakage into the disc was absent.") == {
+        KG + "IntradiscalCementLeakage"}
+    assert absent_iris("A pneumothorax was not evident.") == {KG + "Pneumothorax"}
