@@ -247,3 +247,16 @@ def test_a_procedure_treats_the_finding_it_is_done_on():
     x = run("She underwent vertebroplasty of the painful T8 compression fracture.")
     assert relation(x, procedure(x, "Vertebroplasty"), "treats",
                     findings(x, "CompressionFracture")[0])
+
+
+def test_a_planned_augmentation_whose_steps_follow_was_performed():
+    x = run("She was referred for vertebroplasty of T9. The level was treated with PMMA via a "
+            "unipedicular approach. CT afterwards showed a pulmonary cement embolism.")
+    vp = procedure(x, "Vertebroplasty")
+    assert not vp.planned
+    assert relation(x, findings(x, "PulmonaryCementEmbolism")[0], "complicationOf", vp)
+
+
+def test_a_planned_procedure_without_its_steps_stays_planned():
+    x = run("She was referred for vertebroplasty of T9.")
+    assert procedure(x, "Vertebroplasty").planned

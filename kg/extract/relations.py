@@ -33,6 +33,7 @@ class _Cues:
     step_parent: str | None
     adverse_parent: str
     back_reference: rules.Finder  # 'F began just after her treatment'
+    step_of: tuple[tuple[str, str], ...]  # (step class, the main procedure class it is of)
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def cues() -> _Cues:
         step_parent=KG + d["step_parent"] if d.get("step_parent") else None,
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
         back_reference=rules.phrase_regex(d.get("back_reference", []), src),
+        step_of=tuple((KG + k, KG + v) for k, v in sorted(d.get("step_of", {}).items())),
     )
 
 
@@ -99,8 +101,27 @@ def _mentions(g: Graph, item: Item) -> list[Head]:
     return [c.head for c in item.cands]
 
 
+def _performed_by_their_steps(g: Graph) -> None:
+    """'referred for vertebroplasty ... treated with PMMA via a bipedicular approach': a
+    planned procedure is performed when a step of its kind (relations.json step_of) is
+    performed after it and no performed procedure of that kind is named."""
+    for step in g.performed():
+        main_class = next((m for s, m in cues().step_of if g.onto.is_a(step.concept.iri, s)),
+                          None)
+        if main_class is None or any(not g.is_step(i) and g.onto.is_a(i.concept.iri, main_class)
+                                     for i in g.performed()):
+            continue
+        at = min(x.start for x in _mentions(g, step))
+        planned = [i for i in g.items if i.is_procedure and i.planned and not g.is_step(i)
+                   and g.onto.is_a(i.concept.iri, main_class)
+                   and min(x.start for x in _mentions(g, i)) < at]
+        if planned:
+            max(planned, key=lambda i: min(x.start for x in _mentions(g, i))).planned = False
+
+
 def link_steps(g: Graph) -> dict[str, Item]:
     """stepOf: a step -> the main procedure of its sentence, else the one before it."""
+    _performed_by_their_steps(g)
     mains = [i for i in g.performed() if not g.is_step(i)]
     out: dict[str, Item] = {}
     for step in g.performed():
