@@ -250,3 +250,22 @@ def test_a_coordinated_word_match_ends_with_a_stated_end():
             hits += 1
             assert w.rstrip().lower().endswith(ends), w
     assert ends and hits == 7
+
+
+# ---- 'word of the' tried only before each "of" (kg.extract.document._inverted_matches)
+
+@pytest.mark.parametrize("text", [
+    "Herniation of the L4-5 disc; bulging of an L3 disc and fracture\tof\nthe rib. " * 5,
+    "Tear OF THE cuff, x9tear of the cuff, of the of the, pain of the back of his neck",
+    "Tear  of  their  knee; rupture of a tendon, proof of the loss, lip of the jaw",
+    "of the start; mass of theory; edema of her foot_of the leg; ache-of the arm",
+    "Kelvin \u212a: swelling of the knee",  # a character folding to an ASCII letter
+])
+def test_inverted_matches_are_the_matches_of_the_rule_regex(text):
+    from kg.extract.document import _inverted_matches, site_rules
+
+    sr = site_rules()
+    assert sr.inverted_anchored  # the shipped rule takes the anchored path
+    want = [(m.span(), m.span("word")) for m in sr.inverted.finditer(text)]
+    assert [(m.span(), m.span("word")) for m in _inverted_matches(text, sr)] == want
+    assert want or "\u212a" in text
