@@ -413,6 +413,9 @@ def _title_sections(case: CaseText) -> list[SectionInfo]:
 def analyse(case: CaseText, onto, lex) -> Doc:
     """Run every single-pass finder over ``case.text`` and index the results."""
     text = case.text
+    # first: the phrase finders' index of first words is built from its split (speed)
+    matches, words = lex.match_words(text)
+    rules.seed_word_starts(text, words)
     sentences = split_sentences(text)
     clauses = split_all_clauses(text, sentences)  # speed: one scan (split_clauses each)
     secs = find_sections(case, lex, onto)
@@ -435,7 +438,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     scales = Spans(scale_spans) if scale_spans else None  # speed: most texts name none
     concept_of = onto.concepts.get  # speed: onto.get without the method call per match
     caps_word, caps_line = caps_label()  # speed: is_caps_label inlined in the loop
-    for m in lex.match(text):
+    for m in matches:
         concept = concept_of(m.iri)
         if concept is None:
             continue
