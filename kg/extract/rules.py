@@ -310,9 +310,17 @@ def _add_run(index: dict[str, list[int]], words: set[str], low: str, a: int, b: 
 _WORD_STARTS = _WordStarts()
 
 
+# Whether this module runs compiled (mypyc): then a loop over the words costs less than
+# the regex scan :meth:`_WordStarts.seed` saves; as pure Python it costs more than that
+# scan (which runs in C), so pure Python keeps the scan (the same index either way).
+_SEEDS = not __file__.endswith(".py")
+
+
 def seed_word_starts(text: str, parts: list[str]) -> None:
-    """Index ``text``'s first words from its split at words (:meth:`_WordStarts.seed`)."""
-    _WORD_STARTS.seed(text, parts)
+    """Index ``text``'s first words from its split at words (:meth:`_WordStarts.seed`),
+    when compiled (:data:`_SEEDS`)."""
+    if _SEEDS:
+        _WORD_STARTS.seed(text, parts)
 
 
 def register_first_words(words: frozenset[str]) -> None:
