@@ -205,10 +205,16 @@ class Lexicon:
         The per-token work is kept in C-level ``map``/``accumulate`` calls; Python
         code runs only per candidate match (this is the extraction hot path).
         """
+        return self.match_words(text)[0]
+
+    def match_words(self, text: str) -> tuple[list[Match], list[str]]:
+        """(:meth:`match`, the text split at its words): the split is
+        ``[gap, word, gap, word, ..., gap]``, joined it is ``text``; a word is a run of
+        letters and digits (no "_"), possibly joined by apostrophes ('’ʼ`)."""
         # word i is parts[2 * i + 1]
         parts = (_ASCII_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
         if len(parts) == 1 or not self._entries:
-            return []
+            return [], parts
         norm = _normalise_all(parts[1::2])
         # where each token's leading space sits in " tok1 tok2 ... tokN "
         # (speed: len + 1 summed by C calls, no Python lambda per token)
@@ -235,7 +241,7 @@ class Lexicon:
             if iris:
                 out.append(Match(start, end, surface, iris[0], iris[1:]))
                 next_free = 1 - neg_last
-        return out
+        return out, parts
 
     def match_phrase(self, phrase: str) -> tuple[Match, ...]:
         """:meth:`match` of a short phrase that recurs across cases (a heading, a keyword,

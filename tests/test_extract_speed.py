@@ -250,3 +250,59 @@ def test_a_coordinated_word_match_ends_with_a_stated_end():
             hits += 1
             assert w.rstrip().lower().endswith(ends), w
     assert ends and hits == 7
+
+
+# ---- 'word of the' tried only before each "of" (kg.extract.document._inverted_matches)
+
+@pytest.mark.parametrize("text", [
+    "Herniation of the L4-5 disc; bulging of an L3 disc and fracture\tof\nthe rib. " * 5,
+    "Tear OF THE cuff, x9tear of the cuff, of the of the, pain of the back of his neck",
+    "Tear  of  their  knee; rupture of a tendon, proof of the loss, lip of the jaw",
+    "of the start; mass of theory; edema of her foot_of the leg; ache-of the arm",
+    "Kelvin \u212a: swelling of the knee",  # a character folding to an ASCII letter
+])
+def test_inverted_matches_are_the_matches_of_the_rule_regex(text):
+    from kg.extract.document import _inverted_matches, site_rules
+
+    sr = site_rules()
+    assert sr.inverted_anchored  # the shipped rule takes the anchored path
+    want = [(m.span(), m.span("word")) for m in sr.inverted.finditer(text)]
+    assert [(m.span(), m.span("word")) for m in _inverted_matches(text, sr)] == want
+    assert want or "\u212a" in text
+
+
+# ---- the first-word index built from the lexicon's split (rules._WordStarts.seed)
+
+@pytest.mark.parametrize("text", [
+    "No pain; not seen, s/p fusion, x-no, NO/yes, patient's knee, don’t know. " * 5,
+    "Left hip; ʼno` shift, noʼnot, `not´ – No évidence, naïve no; «no» no.no " * 5,
+    "Rule out infection; rule-out; history of falls; NOT seen at the T2 level " * 5,
+])
+def test_index_from_the_lexicon_split_is_the_scanned_index(text):
+    from kg.extract import rules
+    from kg.lexicon import Lexicon
+
+    rules.register_first_words(frozenset({"no", "not", "s", "t", "left", "rule", "history"}))
+    lex = Lexicon([("pain", "http://example.org/Pain", True)])
+    _matches, words = lex.match_words(text)
+    low = rules.lowered(text)
+    assert low is not None and len(text) >= rules.INDEX_MIN_CHARS
+    ws = rules._WORD_STARTS
+    ws._last = (None, -1, {})
+    scanned = ws.index(low)
+    ws._last = (None, -1, {})
+    ws.seed(text, words)
+    assert ws._last[0] is low and ws._last[2] == scanned and len(scanned) >= 2
+
+
+def test_a_text_holding_an_underscore_is_scanned_not_seeded():
+    from kg.extract import rules
+    from kg.lexicon import Lexicon
+
+    text = "no_pain and no pain " * 20
+    rules.register_first_words(frozenset({"no"}))
+    ws = rules._WORD_STARTS
+    ws._last = (None, -1, {})
+    ws.seed(text, Lexicon([("pain", "http://example.org/Pain", True)]).match_words(text)[1])
+    assert ws._last[0] is None
+    assert ws.index(rules.lowered(text))["no"] == [m.start() for m in re.finditer(r"\bno\b", text)]

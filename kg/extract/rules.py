@@ -243,7 +243,84 @@ class _WordStarts:
         return index
 
 
+    def seed(self, text: str, parts: list[str]) -> None:
+        """Build the index of ``text`` (as :meth:`index` of its lower case would) from
+        ``parts``, the text split at its words as ``Lexicon.match_words`` gives it (speed:
+        the lexicon has split the text already; a look-up per word instead of a scan).
+
+        Those words are runs of letters and digits, possibly joined by apostrophes; with
+        no "_" in the text, the runs between the apostrophes (:data:`_APOSTROPHES`) are
+        exactly the word-character runs the scan finds (a character is a word character exactly when its lower case
+        is, and :func:`lowered` keeps every offset)."""
+        if len(text) < INDEX_MIN_CHARS or "_" in text:
+            return
+        low = lowered(text)
+        if low is None:
+            return
+        version, words = self.version, self.words  # the version first: see index()
+        if not words:
+            return  # nothing registered yet: no pattern asks
+        # apostrophes inside the words (joining runs), in text order
+        glued = sorted(at for ch in _APOSTROPHES for at in _find_all(text, ch))
+        index: dict[str, list[int]] = {}
+        k = 0  # the next apostrophe not yet passed
+        at = 0
+        for i, part in enumerate(parts):
+            end = at + len(part)
+            if i & 1:
+                while k < len(glued) and glued[k] < at:
+                    k += 1
+                start = at
+                while k < len(glued) and glued[k] < end:  # a run ends at each apostrophe
+                    _add_run(index, words, low, start, glued[k])
+                    start = glued[k] + 1
+                    k += 1
+                _add_run(index, words, low, start, end)
+            at = end
+        self._last = (low, version, index)
+
+
+# The apostrophes that join the lexicon's words and are no word characters ("ʼ", a
+# modifier letter, is one: a run holds it, it splits nothing).
+_APOSTROPHES = ("'", "\u2019", "`")
+
+
+def _find_all(text: str, ch: str) -> list[int]:
+    """Every offset of ``ch`` in ``text``."""
+    out: list[int] = []
+    at = text.find(ch)
+    while at >= 0:
+        out.append(at)
+        at = text.find(ch, at + 1)
+    return out
+
+
+def _add_run(index: dict[str, list[int]], words: set[str], low: str, a: int, b: int) -> None:
+    """Index the word-character run low[a:b] when it is a registered word not preceded by
+    "/" or "-" (what the scan's pattern asks)."""
+    word = low[a:b]
+    if word in words and (a == 0 or low[a - 1] not in "/-"):
+        at = index.get(word)
+        if at is None:
+            index[word] = [a]
+        else:
+            at.append(a)
+
+
 _WORD_STARTS = _WordStarts()
+
+
+# Whether this module runs compiled (mypyc): then a loop over the words costs less than
+# the regex scan :meth:`_WordStarts.seed` saves; as pure Python it costs more than that
+# scan (which runs in C), so pure Python keeps the scan (the same index either way).
+_SEEDS = not __file__.endswith(".py")
+
+
+def seed_word_starts(text: str, parts: list[str]) -> None:
+    """Index ``text``'s first words from its split at words (:meth:`_WordStarts.seed`),
+    when compiled (:data:`_SEEDS`)."""
+    if _SEEDS:
+        _WORD_STARTS.seed(text, parts)
 
 
 def register_first_words(words: frozenset[str]) -> None:
