@@ -27,6 +27,7 @@ _COMPACT = re.compile(
     r"underwent|after|following|now)\b)",
     re.MULTILINE,
 )
+_COMPACT_GATE = re.compile(r"\d\s?[MF]\b")  # what every compact form holds
 _SEX_WORDS = {
     "woman": Sex.FEMALE, "female": Sex.FEMALE, "lady": Sex.FEMALE, "girl": Sex.FEMALE,
     "f": Sex.FEMALE, "wf": Sex.FEMALE, "bf": Sex.FEMALE, "hf": Sex.FEMALE, "af": Sex.FEMALE,
@@ -59,7 +60,7 @@ def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
         if word in _SEX_WORDS and (len(word) > 2 or m["sex"].isupper()):
             sex = _SEX_WORDS[word]
         break
-    if age is None:
+    if age is None and _COMPACT_GATE.search(text):  # speed: the gate's scan is cheaper
         compact = _COMPACT.search(text)
         if compact is not None and 0 < int(compact["age"]) < 120:
             age = int(compact["age"])

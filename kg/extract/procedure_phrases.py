@@ -30,9 +30,10 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 @dataclass(frozen=True)
 class _PhraseRules:
-    passive: re.Pattern[str]
-    of_phrase: re.Pattern[str]
+    participle: re.Pattern[str]  # the participles of the table
+    before: re.Pattern[str]  # object, auxiliary, manner word: matched back from a participle
     nominal: dict[str, str]  # past participle -> noun of action
+    nouns: frozenset[str]  # the nouns of action
     span: int
 
 
@@ -40,19 +41,18 @@ class _PhraseRules:
 def phrase_rules() -> _PhraseRules:
     d = rules.load("procedures").get("procedure_phrases", {})
     nominal = {k.lower(): v.lower() for k, v in d.get("participles", {}).items()}
-    nouns = sorted(set(nominal.values()), key=len, reverse=True)
     if not nominal:
         never = re.compile(r"(?!)")
-        return _PhraseRules(never, never, {}, 0)
+        return _PhraseRules(never, never, {}, frozenset(), 0)
     verbs = "|".join(sorted(map(re.escape, nominal), key=len, reverse=True))
-    passive = re.compile(
+    # speed: the scan looks for the participles only (literal words), then reads the
+    # object and auxiliary back from each one: no regex tried at every word of the text
+    participle = re.compile(r"\b(?:" + verbs + r")\b", re.IGNORECASE)
+    before = re.compile(
         r"\b(?P<obj>(?:[A-Za-z][\w'-]*\s+){0,2}[A-Za-z][\w'-]*)\s+"
-        r"(?:" + d["auxiliaries"] + r")\s+(?:(?:" + d["manner"] + r")\s+)?"
-        r"(?P<verb>" + verbs + r")\b", re.IGNORECASE)
-    of_phrase = re.compile(
-        r"\b(?P<noun>" + "|".join(map(re.escape, nouns)) + r")\s+of\s+"
-        r"(?:(?:the|an?|his|her|their|this|that)\s+)?", re.IGNORECASE)
-    return _PhraseRules(passive, of_phrase, nominal, int(d.get("span", 4)))
+        r"(?:" + d["auxiliaries"] + r")\s+(?:(?:" + d["manner"] + r")\s+)?$", re.IGNORECASE)
+    return _PhraseRules(participle, before, nominal, frozenset(nominal.values()),
+                        int(d.get("span", 4)))
 
 
 def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
@@ -65,26 +65,44 @@ def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
     if not pr.nominal:
         return []
     out: list[tuple[int, int, Concept, str]] = []
-    for m in pr.passive.finditer(text):
-        a, b = m.start("verb"), m.end("verb")
-        if taken(a, b):
-            continue
-        words = m["obj"].split()
-        noun = pr.nominal[m["verb"].lower()]
-        concept = _procedure(concept_for, [" ".join(words[i:]) for i in range(len(words))],
-                             noun)
-        if concept is not None:
-            out.append((a, b, concept, "passive-verb"))
-    for m in pr.of_phrase.finditer(text):
-        a, b = m.start("noun"), m.end("noun")
-        if taken(a, b):
-            continue
-        stop = re.search(r"[.,;:()\n]", text[m.end():m.end() + 80])
-        after = _WORD.findall(text[m.end():m.end() + (stop.start() if stop else 80)])
-        concept = _procedure(concept_for, after[:pr.span], m["noun"].lower())
-        if concept is not None:
-            out.append((a, b, concept, "of-phrase"))
-    return out
+    # speed: the case's lower-cased text, shared with the other finders (offsets kept)
+    low = rules.lowered(text) or text.lower()
+    if len(low) != len(text):
+        return out
+    if any(map(low.__contains__, pr.nominal)):  # speed: most texts name none of them
+        for m in pr.participle.finditer(text):
+            a, b = m.start(), m.end()
+            back = pr.before.search(text, max(0, a - 120), a)
+            if back is None or taken(a, b):
+                continue
+            words = back["obj"].split()
+            concept = _procedure(concept_for,
+                                 [" ".join(words[i:]) for i in range(len(words))],
+                                 pr.nominal[m.group().lower()])
+            if concept is not None:
+                out.append((a, b, concept, "passive-verb"))
+    at = low.find(" of ")
+    while at >= 0:  # speed: the word before each " of " against the nouns of action
+        a = at
+        while a > 0 and low[a - 1].isalpha():
+            a -= 1
+        if low[a:at] in pr.nouns and not taken(a, at):
+            concept = _procedure(concept_for, _objects(text, at + 4, pr.span), low[a:at])
+            if concept is not None:
+                out.append((a, at, concept, "of-phrase"))
+        at = low.find(" of ", at + 4)
+    return sorted(out, key=lambda o: o[0])
+
+
+_ARTICLE = re.compile(r"(?:the|an?|his|her|their|this|that)\s+", re.IGNORECASE)
+
+
+def _objects(text: str, pos: int, span: int) -> list[str]:
+    """Up to ``span`` words after ``pos`` (an article skipped), to the next punctuation."""
+    art = _ARTICLE.match(text, pos)
+    start = art.end() if art else pos
+    stop = re.search(r"[.,;:()\n]", text[start:start + 80])
+    return _WORD.findall(text[start:start + (stop.start() if stop else 80)])[:span]
 
 
 def _procedure(concept_for: Callable[[str], Concept | None], objects: list[str],
