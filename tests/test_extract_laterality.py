@@ -292,3 +292,9 @@ def test_radiating_pain_with_two_stated_sides_stays_unsided() -> None:
     x = run("Back pain radiating to the left leg. Neck pain radiating to the right arm. "
             "There was a reduction in radiating pain.")
     assert [f.laterality for f in findings(x, "Pain")] == [None]
+
+
+def test_greater_on_one_side_keeps_a_bilateral_finding_one_bilateral_finding():
+    x = run("Severe bilateral neural foraminal narrowing at L5-S1, greater on the left.")
+    assert [(f.concept.iri.removeprefix(KG), f.laterality) for f in x.findings] == [
+        ("ForaminalStenosis", Laterality.BILATERAL)]
