@@ -260,3 +260,8 @@ def test_a_planned_augmentation_whose_steps_follow_was_performed():
 def test_a_planned_procedure_without_its_steps_stays_planned():
     x = run("She was referred for vertebroplasty of T9.")
     assert procedure(x, "Vertebroplasty").planned
+
+
+def test_expected_postoperative_changes_are_no_complication():
+    x = run("Status post L4-L5 laminectomy with expected postoperative changes.")
+    assert not [r for r in x.relations if r.predicate == "complicationOf"]

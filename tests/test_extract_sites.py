@@ -96,3 +96,10 @@ def test_a_measurement_between_a_finding_and_its_site_does_not_cut_them_apart():
     lesion = finding(x, "LyticLesion")
     assert [s.iri.removeprefix(KG) for s in lesion.sites] == ["Ilium"]
     assert lesion.laterality is Laterality.LEFT
+
+
+def test_a_finding_arising_from_a_part_is_sited_there():
+    x = run("A 6 mm synovial cyst arises from the right L4-L5 facet joint.")
+    cyst = finding(x, "SynovialCyst")
+    assert [s.iri.removeprefix(KG) for s in cyst.sites] == ["L4L5FacetJoint"]
+    assert cyst.laterality is Laterality.RIGHT

@@ -34,6 +34,7 @@ class _Cues:
     adverse_parent: str
     back_reference: rules.Finder  # 'F began just after her treatment'
     step_of: tuple[tuple[str, str], ...]  # (step class, the main procedure class it is of)
+    expected: frozenset[str]  # what a procedure leaves by design: never its complication
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ def cues() -> _Cues:
         adverse_parent=KG + d.get("adverse_parent", "ProcedureComplication"),
         back_reference=rules.phrase_regex(d.get("back_reference", []), src),
         step_of=tuple((KG + k, KG + v) for k, v in sorted(d.get("step_of", {}).items())),
+        expected=frozenset(KG + c for c in d.get("expected_classes", ())),
     )
 
 
@@ -79,6 +81,9 @@ class Graph:
     def add(self, s: Item, p: str, o: Item, a: int | None = None, b: int | None = None) -> None:
         if s is o or (s.key, p, o.key) in self.relations:
             return
+        if p == "complicationOf" and not cues().expected.isdisjoint(
+                self.onto.ancestors(s.concept.iri)):
+            return  # 'status post laminectomy with expected postoperative changes'
         span = None
         if a is not None and b is not None and a < b:
             sec = self.doc.section_of(a)
