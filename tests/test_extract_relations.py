@@ -265,3 +265,11 @@ def test_a_planned_procedure_without_its_steps_stays_planned():
 def test_expected_postoperative_changes_are_no_complication():
     x = run("Status post L4-L5 laminectomy with expected postoperative changes.")
     assert not [r for r in x.relations if r.predicate == "complicationOf"]
+
+
+def test_hardware_failure_after_an_earlier_fusion_is_its_complication():
+    x = run("58M s/p ACDF C5-C6 presents with neck pain. Radiographs show a fractured screw "
+            "with loosening of the plate.")
+    acdf = procedure(x, "ACDF")
+    assert relation(x, findings(x, "HardwareFracture")[0], "complicationOf", acdf)
+    assert relation(x, findings(x, "ScrewLoosening")[0], "complicationOf", acdf)
