@@ -252,3 +252,15 @@ def test_a_level_named_disc_before_its_finding_gives_the_finding_that_level():
     x = run("MRI shows an L4-L5 disc herniation and a right L5 pars defect.")
     assert levels(finding(x, "DiscHerniation")) == {"L4-L5"}
     assert levels(finding(x, "Spondylolysis")) == {"L5"}
+
+
+def test_a_level_label_carries_to_the_next_sentence_of_its_paragraph():
+    x = run("FINDINGS: C5-C6: Disc bulge. Mild central canal stenosis. C6-C7: Small disc "
+            "protrusion. Moderate left foraminal stenosis.")
+    assert levels(finding(x, "CentralCanalStenosis")) == {"C5-C6"}
+    assert levels(finding(x, "ForaminalStenosis")) == {"C6-C7"}
+
+
+def test_a_disc_level_is_not_lent_to_a_finding_without_levelled_parts():
+    x = run("He had lower back pain for 5 months, suspected to be L2/3 spondylitis.")
+    assert levels(finding(x, "LowBackPain")) == set()

@@ -81,6 +81,16 @@ def inherited_codes(doc: Doc, s: int) -> tuple[str, ...]:
     return ()
 
 
+def _levelable(onto, code: str, implied: str | None) -> bool:
+    """Whether a finding whose class implies ``implied`` can be at level ``code``: the
+    site exists per level, or the code names a disc level and the site exists per
+    vertebral level ('C5-C6: ... Mild central canal stenosis': the canal at that disc)."""
+    if onto.level_site(code, implied):
+        return True
+    return ("-" in code and implied is not None and onto.level_site(code) is not None
+            and onto.level_site(code.split("-")[0], implied) is not None)
+
+
 def fronted_codes(doc: Doc, h: Head) -> tuple[str, ...]:
     """The level a sentence opens with ("At the level of C6-C7 a lesion ...", "L4-5: disc
     bulge ..."), for the heads after it that name no site of their own."""
@@ -280,7 +290,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
             codes.extend(c for c in t.codes if c not in codes)
     if not codes and (parts or implied or is_proc):
         codes = list(inherited_codes(doc, h.sentence))
-        if not parts and not is_proc and not all(onto.level_site(c, implied) for c in codes):
+        if not parts and not is_proc and not all(_levelable(onto, c, implied) for c in codes):
             codes = []  # an implied site borrows a level only if it exists per level
         if is_proc and _sentence_codes(doc, h.sentence) != tuple(codes):
             codes = []  # a procedure takes only its own sentence's single level
