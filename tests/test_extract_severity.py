@@ -40,3 +40,10 @@ def test_severity_premodifying_a_later_finding_is_not_taken_back():
 
 def test_an_adverb_grading_another_word_does_not_grade_the_finding():
     assert severity("The fracture appears mildly displaced.", "Fracture") is None
+
+
+def test_each_side_takes_the_grade_written_before_it():
+    x = run("Disc osteophyte complex causes moderate right and mild left foraminal stenosis.")
+    grades = {f.laterality.value: f.severity for f in x.findings
+              if f.concept.iri.endswith("#ForaminalStenosis")}
+    assert grades == {"Right": Severity.MODERATE, "Left": Severity.MILD}

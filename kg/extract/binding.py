@@ -144,6 +144,7 @@ class Binding:
     lateralities: list[Modifier] = field(default_factory=list)
     token_lats: dict[int, list[Modifier]] = field(default_factory=dict)  # token start -> mods
     severity: Modifier | None = None
+    severities: list[Modifier] = field(default_factory=list)  # every premodifying grade
     size: Modifier | None = None
 
     def tokens(self) -> list[SiteToken]:
@@ -573,6 +574,8 @@ def _bind_severity_and_size(doc: Doc, out: list[Binding]) -> None:
     pre = bind_premodifiers(doc.severity, spans, doc.text, max_words=6)
     for i, mods in pre.items():
         out[i].severity = mods[-1]
+        if len(mods) > 1:  # speed: one grade is the common case
+            out[i].severities = mods
     used = {id(m) for mods in pre.values() for m in mods}
     ends = [e for _s, e in spans]
     for mod in doc.severity:

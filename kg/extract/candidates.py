@@ -346,7 +346,24 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
                             laterality=lat, **base))
     if b.coordinated:  # speed: only coordinated parts distribute the finding
         out.extend(_distributed(doc, h, b, onto, base))
+    if b.severities and len(b.lateralities) > 1:
+        out = [_graded_side(b, c) for c in out]
     return out
+
+
+def _graded_side(b: Binding, c: Cand) -> Cand:
+    """'moderate right and mild left foraminal stenosis': each side takes the grade
+    written right before its side word, not the one nearest the finding."""
+    if c.laterality is None:
+        return c
+    side = next((m for m in b.lateralities if m.value == c.laterality.value and not m.post),
+                None)
+    if side is None:
+        return c
+    before = [m for m in b.severities if m.end <= side.start]
+    if not before or any(before[-1].end <= m.start < side.start for m in b.lateralities):
+        return c
+    return replace(c, severity=Severity(before[-1].value))
 
 
 @lru_cache(maxsize=1)
