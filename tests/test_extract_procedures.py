@@ -105,3 +105,11 @@ def test_removal_of_the_named_thing_is_that_removal():
 def test_a_negated_or_future_participle_names_no_procedure():
     x = run("The cement was not removed. The hardware will be removed next year.")
     assert [p for p in x.procedures if not p.planned] == []
+
+
+def test_the_same_procedure_later_at_another_level_is_a_second_one():
+    x = run("He underwent T10 kyphoplasty. At the 3-month follow-up a new compression "
+            "fracture of T9 was found, which was also treated with kyphoplasty.")
+    kps = [p for p in x.procedures if p.concept.iri.endswith("#Kyphoplasty")]
+    assert [{s.level for s in p.sites} for p in kps] == [{"T10"}, {"T9"}]
+    assert relation(x, kps[1], "treats", findings(x, "CompressionFracture")[0])

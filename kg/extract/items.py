@@ -85,6 +85,14 @@ class _Time:
         return bool(time_rules().after.search(self.doc.text, start, sent.end))
 
 
+def _another_level_later(item: Item, c: Cand, time: _Time) -> bool:
+    """'T10 kyphoplasty ... At the 3-month follow-up a new fracture of T9 was treated with
+    kyphoplasty': a mention at other levels only, after time moved on, is a second one."""
+    mine = {s.level for s in item.sites if s.level}
+    theirs = {s.level for s in c.sites if s.level}
+    return bool(mine and theirs and mine.isdisjoint(theirs) and time.changed(item, c))
+
+
 def _compatible_finding(onto, item: Item, c: Cand, time: _Time) -> bool:
     if not _related(onto, item.concept.iri, c.concept.iri):
         return False
@@ -181,7 +189,8 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
             return None
         for item in items:
             if (item.planned == c.ctx.planned
-                    and _related(onto, item.concept.iri, c.concept.iri)):
+                    and _related(onto, item.concept.iri, c.concept.iri)
+                    and not _another_level_later(item, c, time)):
                 return item
         return None
     if resolving:
