@@ -113,3 +113,9 @@ def test_the_same_procedure_later_at_another_level_is_a_second_one():
     kps = [p for p in x.procedures if p.concept.iri.endswith("#Kyphoplasty")]
     assert [{s.level for s in p.sites} for p in kps] == [{"T10"}, {"T9"}]
     assert relation(x, kps[1], "treats", findings(x, "CompressionFracture")[0])
+
+
+def test_a_procedure_considered_or_passed_over_is_not_performed():
+    x = run("Vertebroplasty was considered but not performed. Conservative management was "
+            "chosen over kyphoplasty.")
+    assert [p for p in x.procedures if not p.planned] == []
