@@ -578,6 +578,8 @@ def _load_json(line: str, lineno: int) -> object:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer too long to convert (Python's digit limit)
+        raise InputError(f"invalid JSON: {str(exc).split(';')[0]}") from None
 
 
 def _record_case(record: object, path: Path, lineno: int,
