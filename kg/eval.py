@@ -185,7 +185,12 @@ def read_graph(path: Path) -> Index:
     if fmt is None:
         import rdflib  # JSON-LD and anything else rdflib reads
 
-        for s, p, o in rdflib.Graph().parse(str(path)):
+        try:
+            graph = rdflib.Graph().parse(str(path))
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds of parse errors
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+            raise InputError(f"{path}: cannot read the graph: {first}") from None
+        for s, p, o in graph:
             index[str(s)][str(p)].append(str(o))
         return index
     try:

@@ -53,3 +53,24 @@ def test_jsonl_only_an_overlong_integer_is_one_input_error(tmp_path):
     path.write_text('{"id": "a", "text": "x", "age": 9' + "9" * 5000 + "}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"big\.jsonl:1: invalid JSON"):
         list(read_paths([path]))
+
+
+# ---------------------------------------------------------------- kg eval --graph
+
+
+GOLD_LINE = json.dumps({"id": "c1", "findings": [{"label": "fracture"}], "procedures": []})
+
+
+@pytest.mark.parametrize("name,data", [
+    ("bad.jsonld", b"{not json"),
+    ("garbage.txt", bytes(range(128, 256)) * 4),
+    ("other.ttl", b"\xff\xfe@\x00p\x00"),
+])
+def test_eval_on_a_graph_that_is_not_rdf_is_one_error_line(tmp_path, name, data):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(GOLD_LINE + "\n", encoding="utf-8")
+    graph = tmp_path / name
+    graph.write_bytes(data)
+    result = kg("eval", "--gold", str(gold), "-g", str(graph))
+    assert result.exit_code == 2
+    assert name in one_error_line(result)
