@@ -74,3 +74,61 @@ def test_eval_on_a_graph_that_is_not_rdf_is_one_error_line(tmp_path, name, data)
     result = kg("eval", "--gold", str(gold), "-g", str(graph))
     assert result.exit_code == 2
     assert name in one_error_line(result)
+
+
+# ---------------------------------------------------------------- kg query: runaway answers
+
+
+GRAPH_TTL = ("@prefix kg: <https://w3id.org/casekg/vocab#> .\n"
+             + "".join(f"<http://x.org/s{i}> kg:p <http://x.org/o{i}> .\n" for i in range(30)))
+
+
+def test_an_answer_past_the_value_cap_is_one_error_line(tmp_path, monkeypatch):
+    """A cartesian product would fill the memory: past MAX_VALUES the query stops."""
+    from kg import sparql
+
+    monkeypatch.setattr(sparql, "MAX_VALUES", 1000)
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    result = kg("query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "-g", str(graph),
+                "--no-ontology")
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert line.startswith("kg: error: inline: ")
+    assert "LIMIT" in line
+
+
+def test_an_answer_under_the_value_cap_is_complete(tmp_path, monkeypatch):
+    from kg import sparql
+
+    monkeypatch.setattr(sparql, "MAX_VALUES", 30 * 30 * 6)
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    result = kg("query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "-g", str(graph),
+                "--no-ontology", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1 + 30 * 30
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_query_process_that_dies_is_one_line_with_its_last_words(tmp_path, monkeypatch,
+                                                                   capfd):
+    """A child killed by the runtime (an abort on a failed allocation) prints nothing of
+    its own; the parent names the signal and the child's last stderr line."""
+    import os
+
+    from kg import sparql
+    from kg.errors import QueryError
+
+    def die(*_args, **_kw):
+        os.write(2, b"some runtime noise\nmemory allocation of 448 bytes failed\n")
+        os.abort()
+
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    store = sparql.load_store([graph], False)
+    monkeypatch.setattr(sparql, "run_query", die)
+    with pytest.raises(QueryError, match="memory allocation of 448 bytes failed") as exc:
+        sparql.run_with_timeout("SELECT * WHERE { ?s ?p ?o }", store, None, False, 30)
+    assert "SIGABRT" in str(exc.value)
+    assert "runtime noise" not in capfd.readouterr().err
