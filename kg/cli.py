@@ -15,7 +15,7 @@ import logging
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,9 +48,19 @@ Exit codes: 0 ok; 1 unexpected error (or SHACL violations for validate);
 class KGGroup(click.Group):
     """A click group that turns :class:`KGError` into ``kg: error: ...`` and its exit code."""
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Parse ``kg``'s own options; a bad one is one ``kg: error:`` line, exit 2."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage_error(exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KGError as exc:
@@ -60,6 +70,17 @@ class KGGroup(click.Group):
             _report(ctx, f"kg: error: unexpected {type(exc).__name__}: {exc}"
                          + ("" if _debug(ctx) else " (run with --debug for the traceback)"))
             ctx.exit(EXIT_FAILED)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """A bad option, argument or command as one line naming the help to read, exit 2
+    (click's own form is three lines). ``kg`` alone still prints the help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    where = exc.ctx.command_path if exc.ctx is not None else "kg"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    click.secho(f"kg: error: {message} (see '{where} --help')", err=True, fg="red")
+    raise click.exceptions.Exit(exc.exit_code)
 
 
 def _debug(ctx: click.Context) -> bool:

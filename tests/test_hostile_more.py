@@ -132,3 +132,32 @@ def test_a_query_process_that_dies_is_one_line_with_its_last_words(tmp_path, mon
         sparql.run_with_timeout("SELECT * WHERE { ?s ?p ?o }", store, None, False, 30)
     assert "SIGABRT" in str(exc.value)
     assert "runtime noise" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------- bad options
+
+
+@pytest.mark.parametrize("args,names", [
+    (["build"], "PATHS"),
+    (["nosuch"], "nosuch"),
+    (["--bogus"], "--bogus"),
+    (["build", "x.txt", "-q"], "-q"),
+    (["gaps", "x.txt", "--top", "x"], "--top"),
+    (["build", "x.txt", "--workers", "0"], "--workers"),
+])
+def test_a_bad_option_or_argument_is_one_error_line_exit_2(args, names):
+    result = kg(*args)
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert names in line and "--help" in line
+
+
+def test_a_directory_given_as_the_graph_file_is_one_error_line(tmp_path):
+    result = kg("stats", str(tmp_path))
+    assert result.exit_code == 2
+    assert str(tmp_path) in one_error_line(result)
+
+
+def test_kg_alone_still_prints_the_help():
+    result = kg()
+    assert "Usage: " in result.output and "kg: error" not in result.output
