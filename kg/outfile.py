@@ -93,12 +93,11 @@ class FileSink:
         """JSON-LD / RDF-XML of the held triples, through the rdfio writers."""
         from rdflib import Graph
 
-        from kg.rdfio import to_jsonld, to_rdflib_graph
+        from kg.rdfio import to_jsonld, to_rdfxml
 
         graph = Graph().parse(data="".join(self._held), format="nt")
         triples = list(graph)
-        text = (to_jsonld(triples) if self.format == "json-ld"
-                else to_rdflib_graph(triples).serialize(format="xml"))
+        text = to_jsonld(triples) if self.format == "json-ld" else to_rdfxml(triples)
         self.out.write(text)
         return len(triples)
 

@@ -70,7 +70,7 @@ def write_graph(triples: Iterable[Any], path: str | Path, fmt: str | None = None
         "ntriples": to_ntriples,
         "nquads": to_ntriples,  # an N-Triples document is an N-Quads document
         "json-ld": to_jsonld,
-        "xml": _to_rdfxml,
+        "xml": to_rdfxml,
     }
     if fmt not in writers:
         raise InputError(f"{path}: cannot write format {fmt!r}")
@@ -299,5 +299,16 @@ def _sorted_json(value: Any) -> Any:
     return value
 
 
-def _to_rdfxml(triples: list[Any]) -> str:
-    return to_rdflib_graph(triples).serialize(format="xml")
+def to_rdfxml(triples: list[Any]) -> str:
+    """RDF/XML, the same bytes for the same triples. rdflib's writer follows its store's
+    order; the default store keeps sets (hash order, new each run), ``SimpleMemory``
+    keeps dicts (insertion order), so the triples go into one of those, sorted."""
+    from rdflib import Graph
+
+    graph = Graph(store="SimpleMemory")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    for triple in sorted(triples, key=lambda t: (_nt_term(t[0]), _nt_term(t[1]),
+                                                 _nt_term(t[2]))):
+        graph.add(triple)
+    return graph.serialize(format="xml")
