@@ -192,6 +192,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     for path in ontologies:
         if not path.is_file():
             raise KGError(f"{path}: no such ontology file")
+    _refuse_overwrite(output, ontologies)
     quiet = no_progress or bool((ctx.obj or {}).get("quiet"))
     options = BuildOptions(base=base, workers=workers, engine=engine, scheduler=scheduler,
                            batch_size=batch_size, progress=not quiet, extra=tuple(ontologies))
@@ -260,6 +261,7 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
 
     if (graph is None) == (store is None):
         raise KGError("give one of --graph FILE or --store DIR|URL")
+    _refuse_overwrite(output, (graph, _query_file(query)))
     target: Any = graph
     if store is not None:
         from kg.store import open_store
@@ -273,6 +275,32 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
         log.info("wrote %d rows to %s", len(result), output)
     else:
         click.echo(text, nl=False)
+
+
+def _query_file(query: str) -> Path | None:
+    """The .rq file ``query`` names, if it is one (not a query name or inline text)."""
+    try:
+        return Path(query) if Path(query).is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _refuse_overwrite(output: Path | None, inputs: Any) -> None:
+    """A KGError when ``output`` is one of ``inputs`` (the same path, or the same file
+    through a link): writing the answer there would destroy what was read."""
+    if output is None:
+        return
+    for path in inputs:
+        if path is None:
+            continue
+        try:
+            same = (output.resolve() == path.resolve()
+                    or (output.exists() and path.exists() and output.samefile(path)))
+        except (OSError, ValueError):  # an unreadable or impossible path: not the same file
+            same = False
+        if same:
+            raise KGError(f"{output}: the output is also an input; it would be overwritten",
+                          hint="write to another file")
 
 
 def _bindings(binds: tuple[str, ...]) -> dict[str, Any]:

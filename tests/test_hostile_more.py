@@ -191,3 +191,49 @@ def test_rdfxml_output_parses_back_to_the_same_graph(tmp_path):
     assert kg("build", str(SEED), "-o", str(tmp_path / "g.nt")).exit_code == 0
     assert isomorphic(rdflib.Graph().parse(str(tmp_path / "g.rdf"), format="xml"),
                       rdflib.Graph().parse(str(tmp_path / "g.nt"), format="nt"))
+
+
+# ---------------------------------------------------------------- output onto an input
+
+
+def test_query_output_onto_its_graph_is_refused_and_the_graph_kept(tmp_path):
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    before = graph.read_bytes()
+    result = kg("query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(graph), "-o", str(graph),
+                "--no-ontology")
+    assert result.exit_code == 2
+    assert "also an input" in one_error_line(result)
+    assert graph.read_bytes() == before
+
+
+def test_query_output_onto_its_query_file_through_a_link_is_refused(tmp_path):
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+    (tmp_path / "link.rq").symlink_to(query)
+    result = kg("query", str(query), "-g", str(graph), "-o", str(tmp_path / "link.rq"),
+                "--no-ontology")
+    assert result.exit_code == 2
+    assert query.read_text(encoding="utf-8") == "SELECT * WHERE { ?s ?p ?o }"
+
+
+def test_build_output_onto_an_ontology_file_is_refused(tmp_path):
+    onto = tmp_path / "mine.ttl"
+    onto.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                    "<http://x.org/A> a owl:Class .\n", encoding="utf-8")
+    before = onto.read_bytes()
+    result = kg("build", str(SEED), "-o", str(onto), "--ontology", str(onto))
+    assert result.exit_code == 2
+    assert "also an input" in one_error_line(result)
+    assert onto.read_bytes() == before
+
+
+def test_query_output_named_like_a_named_query_is_written(tmp_path, monkeypatch):
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = kg("query", "cq1", "-g", str(graph), "-o", "cq1", "--no-ontology")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "cq1").is_file()
