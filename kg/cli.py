@@ -12,8 +12,12 @@ commands so that ``kg --help`` starts at once.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,9 +62,13 @@ class KGGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except click.UsageError as exc:
             _usage_error(exc)
+        except KeyboardInterrupt:  # a command without its own clean-up message
+            click.echo("kg: interrupted", err=True)
+            ctx.exit(_interrupt_exit_code())
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KGError as exc:
@@ -70,6 +78,41 @@ class KGGroup(click.Group):
             _report(ctx, f"kg: error: unexpected {type(exc).__name__}: {exc}"
                          + ("" if _debug(ctx) else " (run with --debug for the traceback)"))
             ctx.exit(EXIT_FAILED)
+
+
+_STOPPED_BY: list[int] = []  # the signal that interrupted this run, if SIGTERM
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while a command runs: it raises KeyboardInterrupt, so
+    temporary files are removed and the previous output kept (the default action kills
+    the process mid-write, leaving ``.NAME.*.tmp`` behind). Forked workers inherit the
+    handler and are still stopped by SIGTERM as before."""
+    main_pid = os.getpid()
+
+    def stop(signum: int, _frame: Any) -> None:
+        if os.getpid() != main_pid:  # a forked worker: die the default way
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        _STOPPED_BY.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_exit_code() -> int:
+    """128 + the signal: 130 for Ctrl-C, 143 for SIGTERM."""
+    return 128 + (_STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT)
 
 
 def _usage_error(exc: click.UsageError) -> NoReturn:
@@ -204,7 +247,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         click.echo("kg: interrupted; the previous output is unchanged"
                    + (" and finished batches are stored: run again to resume" if store else ""),
                    err=True)
-        ctx.exit(130)
+        ctx.exit(_interrupt_exit_code())
     if not quiet:
         click.echo(report.summary())
     ctx.exit(report.exit_code)

@@ -7,6 +7,7 @@ Every input is written by the test itself (tmp_path), one behaviour a test.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -110,13 +111,11 @@ def test_an_answer_under_the_value_cap_is_complete(tmp_path, monkeypatch):
     assert len(result.stdout.splitlines()) == 1 + 30 * 30
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_query_process_that_dies_is_one_line_with_its_last_words(tmp_path, monkeypatch,
                                                                    capfd):
     """A child killed by the runtime (an abort on a failed allocation) prints nothing of
     its own; the parent names the signal and the child's last stderr line."""
-    import os
-
     from kg import sparql
     from kg.errors import QueryError
 
@@ -168,7 +167,6 @@ def test_kg_alone_still_prints_the_help():
 
 def test_rdfxml_output_is_the_same_bytes_under_any_hash_seed(tmp_path):
     """Same input, same output: the .rdf writer must not follow Python's hash order."""
-    import os
     import subprocess
     import sys
 
@@ -237,3 +235,40 @@ def test_query_output_named_like_a_named_query_is_written(tmp_path, monkeypatch)
     result = kg("query", "cq1", "-g", str(graph), "-o", "cq1", "--no-ontology")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "cq1").is_file()
+
+
+# ---------------------------------------------------------------- SIGTERM during a build
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_sigterm_during_a_build_keeps_the_old_output_and_leaves_no_temp_file(tmp_path):
+    """SIGTERM (a service stop, a job scheduler) is handled like Ctrl-C: exit 143, one
+    line, the previous output as it was, no ``.g.ttl.*.tmp`` left beside it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cases = tmp_path / "many.jsonl"
+    cases.write_text("".join(json.dumps({"id": f"c{i}", "text": "L2 fracture after "
+                                         "kyphoplasty, with cement leakage. No stenosis."})
+                             + "\n" for i in range(20000)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    graph = out / "g.ttl"
+    graph.write_bytes(b"# the old output\n")
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(cases), "-o", str(graph),
+                             "--quiet"], env=env, stderr=subprocess.PIPE, cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".g.ttl.*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: interrupted"), lines
+    assert graph.read_bytes() == b"# the old output\n"
+    assert sorted(p.name for p in out.iterdir()) == ["g.ttl"]
