@@ -87,17 +87,21 @@ _STOPPED_BY: list[int] = []  # the signal that interrupted this run, if SIGTERM
 def _terminate_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C while a command runs: it raises KeyboardInterrupt, so
     temporary files are removed and the previous output kept (the default action kills
-    the process mid-write, leaving ``.NAME.*.tmp`` behind). Forked workers inherit the
-    handler and are still stopped by SIGTERM as before."""
+    the process mid-write, leaving ``.NAME.*.tmp`` behind). Forked workers get the
+    default action back (:func:`_default_sigterm_in_children`), so a pool still stops
+    them with SIGTERM."""
     main_pid = os.getpid()
 
     def stop(signum: int, _frame: Any) -> None:
-        if os.getpid() != main_pid:  # a forked worker: die the default way
+        if os.getpid() != main_pid:  # a child that kept the handler: die the default way
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         _STOPPED_BY.append(signum)
         raise KeyboardInterrupt
+
+    stop.kg_interrupt = True  # type: ignore[attr-defined]
+    _default_sigterm_in_children()
 
     try:
         previous = signal.signal(signal.SIGTERM, stop)
@@ -108,6 +112,24 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+_AT_FORK: list[bool] = []
+
+
+def _default_sigterm_in_children() -> None:
+    """A forked child (a worker process) gets the default SIGTERM action back at once: a
+    Python handler only runs between bytecodes, so a worker blocked in C code would not
+    die when its pool terminates it."""
+    if _AT_FORK or not hasattr(os, "register_at_fork"):
+        return
+
+    def reset() -> None:
+        if getattr(signal.getsignal(signal.SIGTERM), "kg_interrupt", False):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    os.register_at_fork(after_in_child=reset)
+    _AT_FORK.append(True)
 
 
 def _interrupt_exit_code() -> int:

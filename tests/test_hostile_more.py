@@ -272,3 +272,19 @@ def test_sigterm_during_a_build_keeps_the_old_output_and_leaves_no_temp_file(tmp
     assert len(lines) == 1 and lines[0].startswith("kg: interrupted"), lines
     assert graph.read_bytes() == b"# the old output\n"
     assert sorted(p.name for p in out.iterdir()) == ["g.ttl"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_worker_gets_the_default_sigterm_action_back():
+    """A worker blocked in C code never runs a Python handler: it must be killable."""
+    import signal
+
+    from kg.cli import _terminate_as_interrupt
+
+    with _terminate_as_interrupt():
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None)
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only if SIGTERM has its default action
+            os._exit(0 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 1)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
