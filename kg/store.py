@@ -147,6 +147,9 @@ class DirStore:
             if read_only:
                 if not path.is_dir():
                     raise StoreError(f"{path}: no such store directory")
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(f"{path}: not a kg store (no CURRENT file)",
+                                     hint="build one with kg build --store DIR")
                 self.store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
@@ -154,6 +157,10 @@ class DirStore:
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {str(exc).splitlines()[0]}",
                              hint="is another kg build using it?") from exc
+        except RuntimeError as exc:  # RocksDB's "Corruption: ..." (damaged files)
+            raise StoreError(f"{path}: the store is corrupt: "
+                             f"{' '.join(str(exc).split())[:200]}",
+                             hint="rebuild it into a new directory") from exc
         if not read_only:
             self._loader = _Loader(self.store)
             self._drop_orphans()

@@ -288,3 +288,32 @@ def test_a_forked_worker_gets_the_default_sigterm_action_back():
             os._exit(0 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 1)
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+# ---------------------------------------------------------------- a damaged store
+
+
+@pytest.fixture()
+def store_dir(tmp_path):
+    """A small store built from the seed."""
+    store = tmp_path / "store"
+    assert kg("build", str(SEED), "--store", str(store), "--quiet").exit_code == 0
+    return store
+
+
+@pytest.mark.parametrize("command", ["query", "build"])
+def test_a_corrupt_store_is_one_error_line_exit_2(store_dir, command):
+    (store_dir / "CURRENT").write_bytes(b"garbage\n")
+    args = (["query", "cq1", "--store", str(store_dir)] if command == "query"
+            else ["build", str(SEED), "--store", str(store_dir)])
+    result = kg(*args)
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert str(store_dir) in line and "corrupt" in line.lower()
+
+
+def test_a_directory_that_is_not_a_store_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    result = kg("query", "cq1", "--store", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a kg store" in one_error_line(result)
