@@ -397,8 +397,10 @@ Examples:
   kg gaps ../shared/cases/texto --top 100
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--top", default=40, show_default=True, help="How many phrases to list.")
-@click.option("--max-words", default=4, show_default=True, help="Longest phrase counted.")
+@click.option("--top", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many phrases to list.")
+@click.option("--max-words", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Longest phrase counted.")
 def gaps(paths: tuple[Path, ...], top: int, max_words: int) -> None:
     """List the phrases of a corpus that no ontology concept covers, most frequent first."""
     from kg.gaps import find_gaps, format_gaps

@@ -317,3 +317,15 @@ def test_a_directory_that_is_not_a_store_says_so(tmp_path):
     result = kg("query", "cq1", "--store", str(tmp_path))
     assert result.exit_code == 2
     assert "not a kg store" in one_error_line(result)
+
+
+# ---------------------------------------------------------------- kg gaps options
+
+
+@pytest.mark.parametrize("option", ["--top", "--max-words"])
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_gaps_refuses_a_count_below_one(option, value):
+    """``--top 0`` or ``--max-words -1`` used to print an empty table and exit 0."""
+    result = kg("gaps", str(SEED), option, value)
+    assert result.exit_code == 2
+    assert option in one_error_line(result)
