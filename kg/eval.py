@@ -267,12 +267,20 @@ def _item(index: Index, vocab: _Vocabulary, iri: str, with_levels: bool) -> Grap
         for site in index.get(iri, {}).get(KG + "site", ()):
             levels |= vocab.level_codes(site)
     mentions = sorted(index.get(iri, {}).get(KG + "evidence", ()),
-                      key=lambda m: int(_first(index, m, OA + "start") or 0))
+                      key=lambda m: _integer(_first(index, m, OA + "start")) or 0)
     evidence = tuple(e for m in mentions if (e := _first(index, m, OA + "exact")))
     return GraphItem(iri=iri, names=names, cuis=cuis, labels=labels, evidence=evidence,
                      assertion=_ASSERTIONS.get(_first(index, iri, KG + "assertion") or ""),
                      laterality=_SIDES.get(_first(index, iri, KG + "laterality") or ""),
                      levels=frozenset(levels))
+
+
+def _integer(value: str | None) -> int | None:
+    """An integer literal's value; None when absent, not an integer, or absurdly long
+    (a graph from elsewhere may hold anything)."""
+    if value is None or len(value) > 30 or not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return None
+    return int(value)
 
 
 def _is_true(index: Index, s: str, p: str) -> bool:
@@ -288,8 +296,7 @@ def graph_cases(index: Index, ontology: Any = None) -> dict[str, GraphCase]:
             continue
         case_id = _first(index, s, DCTERMS + "identifier") or s.rsplit("/", 1)[-1]
         gc = GraphCase()
-        age = _first(index, s, KG + "patientAge")
-        gc.age = int(age) if age and re.fullmatch(r"[+-]?\d+", age) else None
+        gc.age = _integer(_first(index, s, KG + "patientAge"))
         gc.sex = _SEXES.get(_first(index, s, KG + "patientSex") or "")
         for f in sorted(index[s].get(KG + "hasFinding", ())):
             item = _item(index, vocab, f, with_levels=True)

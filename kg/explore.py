@@ -63,8 +63,13 @@ def _mentions(g: Any, iri: str) -> list[Mention]:
         end = g.value(m, rdflib.URIRef(OA + "end"))
         if exact is None or start is None or end is None:
             continue
+        try:  # a graph from elsewhere may hold any literal here
+            span = int(start), int(end)
+        except (ValueError, TypeError, OverflowError):
+            log.warning("%s: offsets %r..%r are not integers; not highlighted", m, start, end)
+            continue
         section = g.value(m, rdflib.URIRef(KG + "section"))
-        out.append(Mention(str(m), str(exact), int(start), int(end),
+        out.append(Mention(str(m), str(exact), *span,
                            str(section) if section is not None else None))
     return out
 

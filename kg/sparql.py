@@ -152,7 +152,7 @@ def python_value(term: Any) -> Any:
                                                  XSD + "float") else number
             if dt == XSD + "boolean":
                 return term.value in ("true", "1")
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or past float's range
             return term.value
     return term.value
 

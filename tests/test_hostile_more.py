@@ -329,3 +329,48 @@ def test_gaps_refuses_a_count_below_one(option, value):
     result = kg("gaps", str(SEED), option, value)
     assert result.exit_code == 2
     assert option in one_error_line(result)
+
+
+# ---------------------------------------------------------------- odd literals in a graph
+
+
+ODD_GRAPH = """@prefix kg: <https://w3id.org/casekg/onto#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<http://x.org/c1> a kg:Case ; dcterms:identifier "c1" ; kg:text "L5 fracture." ;
+    kg:patientAge AGE ;
+    kg:hasFinding <http://x.org/c1/f1> .
+<http://x.org/c1/f1> a kg:Finding ; kg:evidence <http://x.org/c1/m1> .
+<http://x.org/c1/m1> a kg:Mention ; oa:exact "fracture" ; oa:start START ; oa:end 11 .
+"""
+
+
+def odd_graph(tmp_path, age: str = "76", start: str = "3") -> Path:
+    path = tmp_path / "odd.ttl"
+    path.write_text(ODD_GRAPH.replace("AGE", age).replace("START", start), encoding="utf-8")
+    return path
+
+
+def test_eval_reads_a_graph_with_an_overlong_age_and_text_offsets(tmp_path):
+    from kg.eval import graph_cases, read_graph
+
+    cases = graph_cases(read_graph(odd_graph(tmp_path, age="9" * 5000, start='"abc"')))
+    assert cases["c1"].age is None
+    assert cases["c1"].findings[0].evidence == ("fracture",)
+
+
+def test_python_value_of_an_integer_past_float_range_is_its_text():
+    import pyoxigraph as ox
+
+    from kg.sparql import python_value
+
+    big = "9" * 400
+    term = ox.Literal(big, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert python_value(term) == big
+
+
+def test_explore_skips_a_mention_whose_offsets_are_not_integers(tmp_path):
+    out = tmp_path / "e.html"
+    result = kg("explore", str(odd_graph(tmp_path, start='"abc"')), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.is_file()
