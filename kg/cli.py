@@ -74,6 +74,10 @@ class KGGroup(click.Group):
         except KGError as exc:
             _report(ctx, f"kg: error: {exc}")
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the system refused (disk full, I/O error): name the file
+            where = f"{exc.filename}: " if exc.filename else ""
+            _report(ctx, f"kg: error: {where}{exc.strerror or exc}")
+            ctx.exit(EXIT_FAILED)
         except Exception as exc:  # noqa: BLE001 - a bug: say so in one line
             _report(ctx, f"kg: error: unexpected {type(exc).__name__}: {exc}"
                          + ("" if _debug(ctx) else " (run with --debug for the traceback)"))

@@ -259,7 +259,6 @@ def write_explorer(graph: Any, out_html: Path, title: str = "CaseKG explorer") -
     if out_html.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"cannot write the explorer to {out_html.name}: use a .html file name")
     data = explorer_data(graph)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out_html, render_explorer(data, title))
     log.info("wrote the explorer of %d cases to %s", len(data["cases"]), out_html)
     return out_html

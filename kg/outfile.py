@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.namespaces import CASE, PREFIXES
-from kg.rdfio import format_for, temp_beside
+from kg.rdfio import format_for, make_folder, temp_beside
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class FileSink:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.format = format_for(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.path.parent, self.path)
         fd, tmp = temp_beside(self.path)
         self.tmp = Path(tmp)
         self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")

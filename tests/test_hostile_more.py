@@ -374,3 +374,58 @@ def test_explore_skips_a_mention_whose_offsets_are_not_integers(tmp_path):
     result = kg("explore", str(odd_graph(tmp_path, start='"abc"')), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert out.is_file()
+
+
+# ---------------------------------------------------------------- outputs that cannot be written
+
+
+def _output_args(cmd: str, graph: Path, out: Path) -> list[str]:
+    return {
+        "build": ["build", str(SEED), "-o", str(out / "g.ttl")],
+        "query": ["query", "cq1", "-g", str(graph), "-o", str(out / "q.csv"), "--no-ontology"],
+        "explore": ["explore", str(graph), "-o", str(out / "e.html")],
+        "draw": ["draw", "c1", "-g", str(graph), "-o", str(out / "d.svg")],
+        "report": ["report", str(graph), "-o", str(out / "rep")],
+    }[cmd]
+
+
+@pytest.mark.parametrize("cmd", ["build", "query", "explore", "draw", "report"])
+def test_an_output_below_a_file_is_one_error_line_naming_it(tmp_path, cmd):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    result = kg(*_output_args(cmd, odd_graph(tmp_path), blocker / "sub"))
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert str(blocker / "sub") in line and "is a file" in line
+
+
+@pytest.mark.parametrize("cmd", ["build", "query", "explore", "draw"])
+def test_a_folder_that_refuses_files_is_one_error_line(tmp_path, monkeypatch, cmd):
+    """Root ignores chmod, so the refusal (EACCES) is simulated at mkstemp."""
+    import errno
+    import tempfile
+
+    def refuse(*_args, **_kw):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    graph = odd_graph(tmp_path)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    result = kg(*_output_args(cmd, graph, tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "cannot write there: Permission denied" in one_error_line(result)
+
+
+def test_a_write_the_system_refuses_midway_is_one_line_naming_the_file(tmp_path, monkeypatch):
+    """A full disk while writing: one line with the file and the reason, no traceback."""
+    import errno
+
+    def full(*_args, **_kw):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "q.csv"))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = kg("query", "cq1", "-g", str(odd_graph(tmp_path)), "-o", str(tmp_path / "q.csv"),
+                "--no-ontology")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "q.csv" in line and "No space left" in line
+    assert not list(tmp_path.glob(".q.csv.*"))
