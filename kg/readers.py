@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -200,7 +201,12 @@ def _hand_over(found: list[ReadProblem], problems: list[ReadProblem]) -> None:
 def _read_cases(path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
     """The usable cases of one file, lazily; everything wrong is appended to ``problems``."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a FIFO waits for ever, a device never ends
+            problems.append(ReadProblem(str(path), "not a regular file (a pipe, device or "
+                                                   "socket): not read", id=path.stem))
+            return
+        size = info.st_size
         if path.suffix.lower() == ".jsonl" and size > STREAM_BYTES and _plain_utf8(path):
             yield from _stream_jsonl(path, problems)
             return

@@ -429,3 +429,28 @@ def test_a_write_the_system_refuses_midway_is_one_line_naming_the_file(tmp_path,
     line = one_error_line(result)
     assert "q.csv" in line and "No space left" in line
     assert not list(tmp_path.glob(".q.csv.*"))
+
+
+# ---------------------------------------------------------------- files that are not files
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_as_a_case_file_is_refused_not_waited_on(tmp_path):
+    """Reading a named pipe with no writer would block for ever."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe\.txt: not a regular file"):
+        list(read_paths([fifo]))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_link_to_a_device_is_refused_not_read_to_the_end(tmp_path):
+    """/dev/zero never ends: reading it would fill the memory."""
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    good = tmp_path / "good.txt"
+    good.write_text("L5 fracture.", encoding="utf-8")
+    problems: list[ReadProblem] = []
+    cases = list(read_paths([link, good], problems))
+    assert [c.id for c in cases] == ["good"]
+    assert [(Path(p.file).name, p.skipped) for p in problems] == [("zero.txt", True)]
