@@ -126,6 +126,9 @@ def _split_levels(codes: Iterable[str]) -> frozenset[str]:
 
 def load_gold(path: Path) -> list[GoldCase]:
     """Read a gold JSON Lines file; a malformed line is an :class:`InputError`."""
+    from kg.readers import require_regular_file
+
+    require_regular_file(Path(path), "gold file")
     cases = []
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):

@@ -287,6 +287,18 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or directory")
 
 
+def require_regular_file(path: Path, what: str = "file") -> None:
+    """An :class:`InputError` unless ``path`` is a regular file (or a link to one): a
+    FIFO would block the reader for ever and a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: the {what} is not a regular file (a pipe, device, "
+                         "socket or folder)")
+
+
 def _too_long(size: str) -> str:
     return (f"case text too long ({size}; the limit is {MAX_CASE_CHARS:,} characters a case): "
             "split it into one file per case")

@@ -103,6 +103,9 @@ def resolve_query(query: str) -> tuple[str, str]:
         return named.name, named.text
     path = Path(query)
     if query.endswith(".rq") or (len(query) < 512 and "\n" not in query and path.is_file()):
+        from kg.readers import require_regular_file
+
+        require_regular_file(path, "query file")
         try:
             return str(path), path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:

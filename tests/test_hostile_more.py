@@ -454,3 +454,16 @@ def test_a_link_to_a_device_is_refused_not_read_to_the_end(tmp_path):
     cases = list(read_paths([link, good], problems))
     assert [c.id for c in cases] == ["good"]
     assert [(Path(p.file).name, p.skipped) for p in problems] == [("zero.txt", True)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("kind", ["query", "gold"])
+def test_a_fifo_as_query_or_gold_file_is_one_error_line(tmp_path, kind):
+    fifo = tmp_path / ("q.rq" if kind == "query" else "gold.jsonl")
+    os.mkfifo(fifo)
+    graph = odd_graph(tmp_path)
+    args = (["query", str(fifo), "-g", str(graph), "--no-ontology"] if kind == "query"
+            else ["eval", "--gold", str(fifo), "-g", str(graph)])
+    result = kg(*args)
+    assert result.exit_code == 2
+    assert "not a regular file" in one_error_line(result)
