@@ -145,6 +145,9 @@ class DirStore:
         self._loader: _Loader | None = None
         try:
             if read_only:
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path}: is a file, not a store directory",
+                                     hint="query a graph file with --graph")
                 if not path.is_dir():
                     raise StoreError(f"{path}: no such store directory")
                 if not (path / "CURRENT").is_file():
@@ -152,6 +155,9 @@ class DirStore:
                                      hint="build one with kg build --store DIR")
                 self.store = ox.Store.read_only(str(path))
             else:
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path}: is a file, not a store directory",
+                                     hint="give a directory for --store")
                 path.mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(str(path))
         except OSError as exc:

@@ -467,3 +467,16 @@ def test_a_fifo_as_query_or_gold_file_is_one_error_line(tmp_path, kind):
     result = kg(*args)
     assert result.exit_code == 2
     assert "not a regular file" in one_error_line(result)
+
+
+@pytest.mark.parametrize("command", ["build", "query"])
+def test_a_store_path_that_is_a_file_says_so_and_keeps_the_file(tmp_path, command):
+    target = tmp_path / "g.ttl"
+    target.write_text(GRAPH_TTL, encoding="utf-8")
+    args = (["build", str(SEED), "--store", str(target)] if command == "build"
+            else ["query", "cq1", "--store", str(target)])
+    result = kg(*args)
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert "another kg build" not in line and ("is a file" in line or "not a kg store" in line)
+    assert target.read_text(encoding="utf-8") == GRAPH_TTL
