@@ -37,6 +37,7 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 # Values (rows x columns) one answer may hold: about 150 bytes each in memory, so some
 # 1.5 GB; past it a QueryError asks for a LIMIT instead of the process running out.
 MAX_VALUES = 10_000_000
+MAX_TIMEOUT = 7 * 24 * 3600.0  # seconds: a week; inf or 1e308 would overflow the wait
 
 _HEADER = re.compile(r"^#\s*(name|description)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
@@ -436,8 +437,9 @@ def run_with_timeout(query: str, graph: Path | str | Any, bindings: dict[str, An
 
     import pyoxigraph as ox
 
-    if timeout <= 0:
-        raise QueryError(f"--timeout must be positive, got {timeout:g}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses NaN (every comparison is false)
+        raise QueryError(f"--timeout must be positive and at most {MAX_TIMEOUT:g} s, "
+                         f"got {timeout:g}")
     label, _ = resolve_query(query)
     if isinstance(graph, str | Path):
         graph = load_store([Path(graph)], with_ontology)

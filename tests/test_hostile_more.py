@@ -480,3 +480,12 @@ def test_a_store_path_that_is_a_file_says_so_and_keeps_the_file(tmp_path, comman
     line = one_error_line(result)
     assert "another kg build" not in line and ("is a file" in line or "not a kg store" in line)
     assert target.read_text(encoding="utf-8") == GRAPH_TTL
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e308"])
+def test_query_timeout_that_cannot_be_waited_for_is_one_error_line(tmp_path, value):
+    graph = tmp_path / "g.ttl"
+    graph.write_text(GRAPH_TTL, encoding="utf-8")
+    result = kg("query", "cq1", "-g", str(graph), "--no-ontology", "--timeout", value)
+    assert result.exit_code == 2
+    assert "--timeout" in one_error_line(result)
