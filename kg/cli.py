@@ -12,10 +12,14 @@ commands so that ``kg --help`` starts at once.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,18 +52,104 @@ Exit codes: 0 ok; 1 unexpected error (or SHACL violations for validate);
 class KGGroup(click.Group):
     """A click group that turns :class:`KGError` into ``kg: error: ...`` and its exit code."""
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Parse ``kg``'s own options; a bad one is one ``kg: error:`` line, exit 2."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage_error(exc)
+        except KeyboardInterrupt:  # a command without its own clean-up message
+            click.echo("kg: interrupted", err=True)
+            ctx.exit(_interrupt_exit_code())
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KGError as exc:
             _report(ctx, f"kg: error: {exc}")
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the system refused (disk full, I/O error): name the file
+            where = f"{exc.filename}: " if exc.filename else ""
+            _report(ctx, f"kg: error: {where}{exc.strerror or exc}")
+            ctx.exit(EXIT_FAILED)
         except Exception as exc:  # noqa: BLE001 - a bug: say so in one line
             _report(ctx, f"kg: error: unexpected {type(exc).__name__}: {exc}"
                          + ("" if _debug(ctx) else " (run with --debug for the traceback)"))
             ctx.exit(EXIT_FAILED)
+
+
+_STOPPED_BY: list[int] = []  # the signal that interrupted this run, if SIGTERM
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while a command runs: it raises KeyboardInterrupt, so
+    temporary files are removed and the previous output kept (the default action kills
+    the process mid-write, leaving ``.NAME.*.tmp`` behind). Forked workers get the
+    default action back (:func:`_default_sigterm_in_children`), so a pool still stops
+    them with SIGTERM."""
+    main_pid = os.getpid()
+
+    def stop(signum: int, _frame: Any) -> None:
+        if os.getpid() != main_pid:  # a child that kept the handler: die the default way
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        _STOPPED_BY.append(signum)
+        raise KeyboardInterrupt
+
+    stop.kg_interrupt = True  # type: ignore[attr-defined]
+    _default_sigterm_in_children()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_AT_FORK: list[bool] = []
+
+
+def _default_sigterm_in_children() -> None:
+    """A forked child (a worker process) gets the default SIGTERM action back at once: a
+    Python handler only runs between bytecodes, so a worker blocked in C code would not
+    die when its pool terminates it."""
+    if _AT_FORK or not hasattr(os, "register_at_fork"):
+        return
+
+    def reset() -> None:
+        if getattr(signal.getsignal(signal.SIGTERM), "kg_interrupt", False):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    os.register_at_fork(after_in_child=reset)
+    _AT_FORK.append(True)
+
+
+def _interrupt_exit_code() -> int:
+    """128 + the signal: 130 for Ctrl-C, 143 for SIGTERM."""
+    return 128 + (_STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """A bad option, argument or command as one line naming the help to read, exit 2
+    (click's own form is three lines). ``kg`` alone still prints the help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    where = exc.ctx.command_path if exc.ctx is not None else "kg"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    click.secho(f"kg: error: {message} (see '{where} --help')", err=True, fg="red")
+    raise click.exceptions.Exit(exc.exit_code)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -171,6 +261,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     for path in ontologies:
         if not path.is_file():
             raise KGError(f"{path}: no such ontology file")
+    _refuse_overwrite(output, ontologies)
     quiet = no_progress or bool((ctx.obj or {}).get("quiet"))
     options = BuildOptions(base=base, workers=workers, engine=engine, scheduler=scheduler,
                            batch_size=batch_size, progress=not quiet, extra=tuple(ontologies))
@@ -182,7 +273,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         click.echo("kg: interrupted; the previous output is unchanged"
                    + (" and finished batches are stored: run again to resume" if store else ""),
                    err=True)
-        ctx.exit(130)
+        ctx.exit(_interrupt_exit_code())
     if not quiet:
         click.echo(report.summary())
     ctx.exit(report.exit_code)
@@ -239,6 +330,7 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
 
     if (graph is None) == (store is None):
         raise KGError("give one of --graph FILE or --store DIR|URL")
+    _refuse_overwrite(output, (graph, _query_file(query)))
     target: Any = graph
     if store is not None:
         from kg.store import open_store
@@ -252,6 +344,32 @@ def query_cmd(ctx: click.Context, query: str, graph: Path | None, store: str | N
         log.info("wrote %d rows to %s", len(result), output)
     else:
         click.echo(text, nl=False)
+
+
+def _query_file(query: str) -> Path | None:
+    """The .rq file ``query`` names, if it is one (not a query name or inline text)."""
+    try:
+        return Path(query) if Path(query).is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _refuse_overwrite(output: Path | None, inputs: Any) -> None:
+    """A KGError when ``output`` is one of ``inputs`` (the same path, or the same file
+    through a link): writing the answer there would destroy what was read."""
+    if output is None:
+        return
+    for path in inputs:
+        if path is None:
+            continue
+        try:
+            same = (output.resolve() == path.resolve()
+                    or (output.exists() and path.exists() and output.samefile(path)))
+        except (OSError, ValueError):  # an unreadable or impossible path: not the same file
+            same = False
+        if same:
+            raise KGError(f"{output}: the output is also an input; it would be overwritten",
+                          hint="write to another file")
 
 
 def _bindings(binds: tuple[str, ...]) -> dict[str, Any]:
@@ -283,8 +401,10 @@ Examples:
   kg gaps ../shared/cases/texto --top 100
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--top", default=40, show_default=True, help="How many phrases to list.")
-@click.option("--max-words", default=4, show_default=True, help="Longest phrase counted.")
+@click.option("--top", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many phrases to list.")
+@click.option("--max-words", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Longest phrase counted.")
 def gaps(paths: tuple[Path, ...], top: int, max_words: int) -> None:
     """List the phrases of a corpus that no ontology concept covers, most frequent first."""
     from kg.gaps import find_gaps, format_gaps

@@ -147,9 +147,9 @@ def save_figure(fig: Any, out: Path, dpi: float = 100) -> Path:
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot draw to {out.name}: use a .png or .svg file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    from kg.rdfio import temp_beside
+    from kg.rdfio import make_folder, temp_beside
 
+    make_folder(out.parent, out)
     fd, tmp = temp_beside(out, suffix=out.suffix)
     os.close(fd)
     try:

@@ -126,6 +126,9 @@ def _split_levels(codes: Iterable[str]) -> frozenset[str]:
 
 def load_gold(path: Path) -> list[GoldCase]:
     """Read a gold JSON Lines file; a malformed line is an :class:`InputError`."""
+    from kg.readers import require_regular_file
+
+    require_regular_file(Path(path), "gold file")
     cases = []
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -185,7 +188,12 @@ def read_graph(path: Path) -> Index:
     if fmt is None:
         import rdflib  # JSON-LD and anything else rdflib reads
 
-        for s, p, o in rdflib.Graph().parse(str(path)):
+        try:
+            graph = rdflib.Graph().parse(str(path))
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds of parse errors
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+            raise InputError(f"{path}: cannot read the graph: {first}") from None
+        for s, p, o in graph:
             index[str(s)][str(p)].append(str(o))
         return index
     try:
@@ -262,12 +270,20 @@ def _item(index: Index, vocab: _Vocabulary, iri: str, with_levels: bool) -> Grap
         for site in index.get(iri, {}).get(KG + "site", ()):
             levels |= vocab.level_codes(site)
     mentions = sorted(index.get(iri, {}).get(KG + "evidence", ()),
-                      key=lambda m: int(_first(index, m, OA + "start") or 0))
+                      key=lambda m: _integer(_first(index, m, OA + "start")) or 0)
     evidence = tuple(e for m in mentions if (e := _first(index, m, OA + "exact")))
     return GraphItem(iri=iri, names=names, cuis=cuis, labels=labels, evidence=evidence,
                      assertion=_ASSERTIONS.get(_first(index, iri, KG + "assertion") or ""),
                      laterality=_SIDES.get(_first(index, iri, KG + "laterality") or ""),
                      levels=frozenset(levels))
+
+
+def _integer(value: str | None) -> int | None:
+    """An integer literal's value; None when absent, not an integer, or absurdly long
+    (a graph from elsewhere may hold anything)."""
+    if value is None or len(value) > 30 or not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return None
+    return int(value)
 
 
 def _is_true(index: Index, s: str, p: str) -> bool:
@@ -283,8 +299,7 @@ def graph_cases(index: Index, ontology: Any = None) -> dict[str, GraphCase]:
             continue
         case_id = _first(index, s, DCTERMS + "identifier") or s.rsplit("/", 1)[-1]
         gc = GraphCase()
-        age = _first(index, s, KG + "patientAge")
-        gc.age = int(age) if age and re.fullmatch(r"[+-]?\d+", age) else None
+        gc.age = _integer(_first(index, s, KG + "patientAge"))
         gc.sex = _SEXES.get(_first(index, s, KG + "patientSex") or "")
         for f in sorted(index[s].get(KG + "hasFinding", ())):
             item = _item(index, vocab, f, with_levels=True)

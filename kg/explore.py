@@ -63,8 +63,13 @@ def _mentions(g: Any, iri: str) -> list[Mention]:
         end = g.value(m, rdflib.URIRef(OA + "end"))
         if exact is None or start is None or end is None:
             continue
+        try:  # a graph from elsewhere may hold any literal here
+            span = int(start), int(end)
+        except (ValueError, TypeError, OverflowError):
+            log.warning("%s: offsets %r..%r are not integers; not highlighted", m, start, end)
+            continue
         section = g.value(m, rdflib.URIRef(KG + "section"))
-        out.append(Mention(str(m), str(exact), int(start), int(end),
+        out.append(Mention(str(m), str(exact), *span,
                            str(section) if section is not None else None))
     return out
 
@@ -254,7 +259,6 @@ def write_explorer(graph: Any, out_html: Path, title: str = "CaseKG explorer") -
     if out_html.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"cannot write the explorer to {out_html.name}: use a .html file name")
     data = explorer_data(graph)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out_html, render_explorer(data, title))
     log.info("wrote the explorer of %d cases to %s", len(data["cases"]), out_html)
     return out_html

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.namespaces import CASE, PREFIXES
-from kg.rdfio import format_for, temp_beside
+from kg.rdfio import format_for, make_folder, temp_beside
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class FileSink:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.format = format_for(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.path.parent, self.path)
         fd, tmp = temp_beside(self.path)
         self.tmp = Path(tmp)
         self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -93,12 +93,11 @@ class FileSink:
         """JSON-LD / RDF-XML of the held triples, through the rdfio writers."""
         from rdflib import Graph
 
-        from kg.rdfio import to_jsonld, to_rdflib_graph
+        from kg.rdfio import to_jsonld, to_rdfxml
 
         graph = Graph().parse(data="".join(self._held), format="nt")
         triples = list(graph)
-        text = (to_jsonld(triples) if self.format == "json-ld"
-                else to_rdflib_graph(triples).serialize(format="xml"))
+        text = to_jsonld(triples) if self.format == "json-ld" else to_rdfxml(triples)
         self.out.write(text)
         return len(triples)
 

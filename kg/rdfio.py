@@ -70,7 +70,7 @@ def write_graph(triples: Iterable[Any], path: str | Path, fmt: str | None = None
         "ntriples": to_ntriples,
         "nquads": to_ntriples,  # an N-Triples document is an N-Quads document
         "json-ld": to_jsonld,
-        "xml": _to_rdfxml,
+        "xml": to_rdfxml,
     }
     if fmt not in writers:
         raise InputError(f"{path}: cannot write format {fmt!r}")
@@ -89,10 +89,28 @@ def _new_file_mode() -> int:
 _NEW_FILE_MODE = _new_file_mode()  # read once: os.umask is process-wide, not thread-safe
 
 
+def make_folder(folder: Path, for_path: Path | None = None) -> None:
+    """Create ``folder`` (and its parents); a folder that cannot be made (a file in the
+    way, no permission, a read-only file system) is one :class:`InputError` naming
+    ``for_path`` (the output wanted there), not an OSError."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in (folder, *folder.parents) if p.is_file()), None)
+        why = f"{blocker} is a file" if blocker else (exc.strerror or str(exc))
+        raise InputError(f"{for_path or folder}: cannot create the folder {folder}: {why}"
+                         ) from None
+
+
 def temp_beside(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
     """A temporary file next to ``path`` (same file system, so ``os.replace`` is atomic)
-    with the permissions of a normal new file, not mkstemp's private 0600."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    with the permissions of a normal new file, not mkstemp's private 0600.
+
+    A folder that does not take files is one :class:`InputError` naming ``path``."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
     os.chmod(tmp, _NEW_FILE_MODE)
     return fd, tmp
 
@@ -100,7 +118,7 @@ def temp_beside(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
 def atomic_write(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent, path)
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
@@ -299,5 +317,16 @@ def _sorted_json(value: Any) -> Any:
     return value
 
 
-def _to_rdfxml(triples: list[Any]) -> str:
-    return to_rdflib_graph(triples).serialize(format="xml")
+def to_rdfxml(triples: list[Any]) -> str:
+    """RDF/XML, the same bytes for the same triples. rdflib's writer follows its store's
+    order; the default store keeps sets (hash order, new each run), ``SimpleMemory``
+    keeps dicts (insertion order), so the triples go into one of those, sorted."""
+    from rdflib import Graph
+
+    graph = Graph(store="SimpleMemory")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    for triple in sorted(triples, key=lambda t: (_nt_term(t[0]), _nt_term(t[1]),
+                                                 _nt_term(t[2]))):
+        graph.add(triple)
+    return graph.serialize(format="xml")

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -200,7 +201,12 @@ def _hand_over(found: list[ReadProblem], problems: list[ReadProblem]) -> None:
 def _read_cases(path: Path, problems: list[ReadProblem]) -> Iterator[CaseText]:
     """The usable cases of one file, lazily; everything wrong is appended to ``problems``."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a FIFO waits for ever, a device never ends
+            problems.append(ReadProblem(str(path), "not a regular file (a pipe, device or "
+                                                   "socket): not read", id=path.stem))
+            return
+        size = info.st_size
         if path.suffix.lower() == ".jsonl" and size > STREAM_BYTES and _plain_utf8(path):
             yield from _stream_jsonl(path, problems)
             return
@@ -279,6 +285,18 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
         else:
             raise InputError(f"{path}: no such file or directory")
+
+
+def require_regular_file(path: Path, what: str = "file") -> None:
+    """An :class:`InputError` unless ``path`` is a regular file (or a link to one): a
+    FIFO would block the reader for ever and a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: the {what} is not a regular file (a pipe, device, "
+                         "socket or folder)")
 
 
 def _too_long(size: str) -> str:
@@ -578,6 +596,8 @@ def _load_json(line: str, lineno: int) -> object:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer too long to convert (Python's digit limit)
+        raise InputError(f"invalid JSON: {str(exc).split(';')[0]}") from None
 
 
 def _record_case(record: object, path: Path, lineno: int,

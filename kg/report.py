@@ -366,20 +366,20 @@ def _page(title: str, stats: dict[str, int], charts: list[Chart],
 
 def write_report(graph: Any, out_dir: Path, title: str = "CaseKG corpus report") -> Path:
     """Write ``out_dir/index.html`` and the charts (PNG + SVG) for ``graph``; the page's path."""
-    from kg.rdfio import atomic_write
+    from kg.rdfio import atomic_write, make_folder
     from kg.sparql import named_queries, run_query
     from kg.spine import open_store
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} is a file: give a directory for the report")
+    make_folder(out_dir)  # before the work: a folder that cannot be made fails at once
     store = open_store(graph)
     labels = Labels(store)
     items = _items(store, labels)
     cases = {i["case"] for i in items}
     if not items:
         log.warning("the graph has no findings or procedures: the report will be empty")
-    out_dir.mkdir(parents=True, exist_ok=True)
     charts = [
         _save(chart_complications(items), out_dir, "complications-by-procedure",
               "Complications by procedure"),

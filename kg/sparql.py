@@ -17,7 +17,9 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+# Values (rows x columns) one answer may hold: about 150 bytes each in memory, so some
+# 1.5 GB; past it a QueryError asks for a LIMIT instead of the process running out.
+MAX_VALUES = 10_000_000
+MAX_TIMEOUT = 7 * 24 * 3600.0  # seconds: a week; inf or 1e308 would overflow the wait
 
 _HEADER = re.compile(r"^#\s*(name|description)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
@@ -98,6 +104,9 @@ def resolve_query(query: str) -> tuple[str, str]:
         return named.name, named.text
     path = Path(query)
     if query.endswith(".rq") or (len(query) < 512 and "\n" not in query and path.is_file()):
+        from kg.readers import require_regular_file
+
+        require_regular_file(path, "query file")
         try:
             return str(path), path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -147,7 +156,7 @@ def python_value(term: Any) -> Any:
                                                  XSD + "float") else number
             if dt == XSD + "boolean":
                 return term.value in ("true", "1")
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or past float's range
             return term.value
     return term.value
 
@@ -248,6 +257,8 @@ def _query_errors(label: str) -> Iterator[None]:
     """pyoxigraph's errors, while asking or while reading rows, as :class:`QueryError`."""
     try:
         yield
+    except _TooLarge as exc:
+        raise QueryError(f"{label}: {exc}") from None
     except SyntaxError as exc:
         raise QueryError(f"{label}: {syntax_message(str(exc))}") from exc
     except RuntimeError as exc:  # e.g. a binding for a variable the query does not project
@@ -426,8 +437,9 @@ def run_with_timeout(query: str, graph: Path | str | Any, bindings: dict[str, An
 
     import pyoxigraph as ox
 
-    if timeout <= 0:
-        raise QueryError(f"--timeout must be positive, got {timeout:g}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses NaN (every comparison is false)
+        raise QueryError(f"--timeout must be positive and at most {MAX_TIMEOUT:g} s, "
+                         f"got {timeout:g}")
     label, _ = resolve_query(query)
     if isinstance(graph, str | Path):
         graph = load_store([Path(graph)], with_ontology)
@@ -436,7 +448,8 @@ def run_with_timeout(query: str, graph: Path | str | Any, bindings: dict[str, An
         return _thread_with_timeout(args, label, timeout)
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child_query, args=(send, args), daemon=True)
+    errors = tempfile.TemporaryFile()  # the child's stderr: one line of it if it dies
+    child = ctx.Process(target=_child_query, args=(send, args, errors.fileno()), daemon=True)
     child.start()
     send.close()
     try:
@@ -446,19 +459,46 @@ def run_with_timeout(query: str, graph: Path | str | Any, bindings: dict[str, An
         try:
             status, value = receive.recv()
         except EOFError:
-            raise QueryError(f"{label}: the query process died (exit {child.exitcode})") from None
+            child.join()
+            raise QueryError(f"{label}: the query process died "
+                             f"({_exit_text(child.exitcode)}){_last_line(errors)}") from None
     finally:
         if child.is_alive():
             child.kill()
         child.join()
         receive.close()
+        errors.close()
     if status == "error":
         raise value
     return value
 
 
-def _child_query(send: Any, args: tuple[Any, ...]) -> None:
-    """In the child: run the query, send ("ok", result) or ("error", exception)."""
+def _exit_text(code: int | None) -> str:
+    """``exit 3`` or ``killed by SIGABRT`` for a child's exit code."""
+    import signal
+
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"exit {code}"
+
+
+def _last_line(errors: Any) -> str:
+    """``: <the last non-blank line>`` of the child's captured stderr, or nothing."""
+    errors.seek(0)
+    lines = [line.strip() for line in errors.read()[-4000:].decode("utf-8", "replace")
+             .splitlines() if line.strip()]
+    return f": {lines[-1][:160]}" if lines else ""
+
+
+def _child_query(send: Any, args: tuple[Any, ...], stderr_fd: int | None = None) -> None:
+    """In the child: run the query, send ("ok", result) or ("error", exception).
+    ``stderr_fd`` receives the child's stderr, so that a runtime that aborts (a failed
+    allocation) does not print its own lines around the parent's one-line error."""
+    if stderr_fd is not None:
+        os.dup2(stderr_fd, 2)
     try:
         send.send(("ok", run_query(*args)))
     except KGError as exc:
@@ -530,6 +570,7 @@ def to_term(value: Any) -> Any:
 
 
 def _collect(answer: Any) -> QueryResult:
+    """Every row of a pyoxigraph answer, at most :data:`MAX_VALUES` values in all."""
     import pyoxigraph as ox
 
     if isinstance(answer, ox.QueryBoolean):
@@ -538,9 +579,29 @@ def _collect(answer: Any) -> QueryResult:
                            boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = [v.value for v in answer.variables]
-        return QueryResult(names, [[row[i] for i in range(len(names))] for row in answer])
+        width = range(len(names))
+        return QueryResult(names, _capped(([row[i] for i in width] for row in answer),
+                                          max(len(names), 1)))
     return QueryResult(["subject", "predicate", "object"],
-                       [[t.subject, t.predicate, t.object] for t in answer])
+                       _capped(([t.subject, t.predicate, t.object] for t in answer), 3))
+
+
+class _TooLarge(QueryError):
+    """An answer past :data:`MAX_VALUES` (re-raised with the query's name)."""
+
+
+def _capped(rows: Iterator[list[Any]], width: int) -> list[list[Any]]:
+    """The rows as a list; a QueryError once they hold more than :data:`MAX_VALUES`
+    values (a runaway join would otherwise fill the memory and kill the process)."""
+    limit = MAX_VALUES // width
+    out: list[list[Any]] = []
+    for row in rows:
+        if len(out) >= limit:
+            raise _TooLarge(f"the answer has more than {MAX_VALUES:,} values "
+                             f"({limit:,} rows of {width})",
+                             hint="add a LIMIT, or narrow the query")
+        out.append(row)
+    return out
 
 
 # ---------------------------------------------------------------- output

@@ -145,15 +145,28 @@ class DirStore:
         self._loader: _Loader | None = None
         try:
             if read_only:
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path}: is a file, not a store directory",
+                                     hint="query a graph file with --graph")
                 if not path.is_dir():
                     raise StoreError(f"{path}: no such store directory")
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(f"{path}: not a kg store (no CURRENT file)",
+                                     hint="build one with kg build --store DIR")
                 self.store = ox.Store.read_only(str(path))
             else:
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path}: is a file, not a store directory",
+                                     hint="give a directory for --store")
                 path.mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {str(exc).splitlines()[0]}",
                              hint="is another kg build using it?") from exc
+        except RuntimeError as exc:  # RocksDB's "Corruption: ..." (damaged files)
+            raise StoreError(f"{path}: the store is corrupt: "
+                             f"{' '.join(str(exc).split())[:200]}",
+                             hint="rebuild it into a new directory") from exc
         if not read_only:
             self._loader = _Loader(self.store)
             self._drop_orphans()
