@@ -155,6 +155,10 @@ def find_triggers(text: str) -> list[Trigger]:
     return out
 
 
+# how many triggers on each side of a target, in its clause, may reach it
+NEAREST_TRIGGERS = 32
+
+
 def _terminated(triggers: list[Trigger], a: int, b: int, forward: bool = False) -> bool:
     """A terminator between a and b; for a forward trigger also a comma opening a new
     clause ("no fracture, the disc is herniated")."""
@@ -190,6 +194,12 @@ def context_for(start: int, end: int, clause: tuple[int, int],
     best_dist = 1 << 30
     historical = planned = family = hypothetical = False
     triggers = _in_clause(triggers, clause)
+    if len(triggers) > 2 * NEAREST_TRIGGERS:
+        # a clause of hundreds of triggers (a run-on list, a hostile text): only the
+        # nearest ones on each side can reach the target, and checking every pair for a
+        # terminator between them would grow with the cube of the clause
+        k = bisect_left(triggers, start, key=lambda t: t.start)
+        triggers = triggers[max(0, k - NEAREST_TRIGGERS):k + NEAREST_TRIGGERS]
     for t in triggers:
         if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE") or \
                 not _applies(t, start, end, clause, triggers):
