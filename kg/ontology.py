@@ -152,6 +152,8 @@ class Ontology:
         self._parents = {iri: tuple(sorted(set(r.parents))) for iri, r in raw.items()}
         self._ancestors: dict[str, frozenset[str]] = {}
         self._raw = raw
+        self._children = self._build_children()
+        self._roots_of = self._kind_roots_below()
         self.concepts: dict[str, Concept] = {}
         for iri in sorted(raw):
             r = raw[iri]
@@ -168,7 +170,6 @@ class Ontology:
                 implied_site=min(r.implied_site) if r.implied_site else None,
             )
         self._level_index = self._build_level_index()
-        self._children = self._build_children()
         self._memo: dict[tuple, object] = {}  # the answers of the @_memoised lookups
 
     # -- ancestry -------------------------------------------------------------
@@ -192,10 +193,13 @@ class Ontology:
         anc = self._ancestors.get(iri)  # speed: the cached set without a method call
         return ancestor in (anc if anc is not None else self.ancestors(iri))
 
+    def _kind_roots_below(self) -> dict[str, set[str]]:
+        return _roots_below(self._children, [root for root, _ in KIND_ROOTS])
+
     def _kind(self, iri: str) -> Kind:
-        anc = self.ancestors(iri)
+        roots = self._roots_of.get(iri, ())
         for root, kind in KIND_ROOTS:
-            if root in anc:
+            if root in roots:
                 return kind
         return self._default_kind.get(iri, Kind.OTHER)
 
@@ -369,14 +373,61 @@ KNOWN_ROOTS: dict[str, Kind] = {
 }
 
 
+# The deepest subClassOf hierarchy accepted.  Real ontologies are a few dozen levels
+# deep; ancestor sets grow with the square of the depth, so a hostile chain of tens of
+# thousands of levels would take minutes and gigabytes: refused in one line instead.
+MAX_DEPTH = 1000
+
+
+def _depth(parents: dict[str, list[str]]) -> int:
+    """The longest subClassOf path (classes on it), cycles ignored; no recursion."""
+    depth: dict[str, int] = {}
+    for start in parents:
+        if start in depth:
+            continue
+        on_path = {start}
+        stack = [(start, iter(parents.get(start, ())))]
+        while stack:
+            node, ups = stack[-1]
+            up = next(ups, None)
+            if up is None:
+                stack.pop()
+                on_path.discard(node)
+                depth[node] = 1 + max((depth.get(p, 0) for p in parents.get(node, ())
+                                       if p not in on_path), default=0)
+            elif up not in depth and up not in on_path:
+                on_path.add(up)
+                stack.append((up, iter(parents.get(up, ()))))
+    return max(depth.values(), default=0)
+
+
+def _roots_below(children: dict[str, list[str]], roots: list[str]) -> dict[str, set[str]]:
+    """Class -> which of ``roots`` it is (or is a subclass of), found by walking down from
+    each root once.  Asking every class for its whole ancestor set instead grows with the
+    square of the hierarchy's depth (a 20,000-term is_a chain: 9.5 GB, 108 s)."""
+    below: dict[str, set[str]] = defaultdict(set)
+    for root in roots:
+        seen = {root}
+        stack = [root]
+        while stack:
+            cur = stack.pop()
+            below[cur].add(root)
+            for child in children.get(cur, ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+    return below
+
+
 def _user_kinds(raw: dict[str, _Raw], user_iris: set[str], default: Kind) -> dict[str, Kind]:
     """A kind for each class of a user's ontology: by a known root, else ``default``."""
-    probe = Ontology(raw)
-    kinds: dict[str, Kind] = {}
-    for iri in user_iris:
-        anc = probe.ancestors(iri)
-        kinds[iri] = next((k for root, k in KNOWN_ROOTS.items() if root in anc), default)
-    return kinds
+    children: dict[str, list[str]] = defaultdict(list)
+    for iri, r in raw.items():
+        for parent in sorted(set(r.parents)):
+            children[parent].append(iri)
+    below = _roots_below(children, list(KNOWN_ROOTS))
+    return {iri: next((k for root, k in KNOWN_ROOTS.items() if root in below.get(iri, ())),
+                      default) for iri in user_iris}
 
 
 def _cache_file(paths: tuple[Path, ...], user_kind: Kind) -> Path:
@@ -405,8 +456,10 @@ def _load(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
             onto = pickle.load(fh)
         log.debug("ontology cache hit: %s", cache)
         return onto
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        pass
+    except (OSError, EOFError, Exception):  # noqa: BLE001 - any unreadable cache is rebuilt
+        # a damaged or foreign cache file (bad protocol, truncated, another version's
+        # classes) is no error: the ontology is compiled again and the cache rewritten
+        log.debug("ontology cache unreadable, rebuilding: %s", cache)
     onto = _compile(paths, user_kind)
     from kg.lexicon import Lexicon
 
@@ -432,6 +485,10 @@ def _compile(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
         user_iris.update(s for s, *_ in extra)
         raw_triples.extend(extra)
     raw = _read_raw(raw_triples)
+    deepest = _depth({iri: r.parents for iri, r in raw.items()})
+    if deepest > MAX_DEPTH:
+        raise OntologyError(f"{paths[-1]}: its subClassOf hierarchy is {deepest} levels deep; "
+                            f"at most {MAX_DEPTH} are supported")
     kinds = _user_kinds(raw, user_iris, user_kind) if user_iris else None
     onto = Ontology(raw, kinds)
     log.debug("loaded %d concepts from %s", len(onto.concepts), ", ".join(map(str, paths)))

@@ -69,3 +69,38 @@ def test_ontology_without_classes_loads_with_a_warning(tmp_path, caplog):
     path.write_text("", encoding="utf-8")
     load_ontology(extra=[path])
     assert "no classes found" in caplog.text
+
+
+def _chain_obo(path, depth: int):
+    lines = ["format-version: 1.2", "", "[Term]", "id: CH:0", "name: chain root"]
+    for i in range(1, depth):
+        lines += ["", "[Term]", f"id: CH:{i}", f"name: chain term {i}", f"is_a: CH:{i - 1}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_hostile_deep_hierarchy_is_refused_in_one_line(tmp_path):
+    chain = _chain_obo(tmp_path / "chain.obo", 1500)
+    result = CliRunner().invoke(cli, ["build", str(SEED), "--ontology", str(chain),
+                                      "-o", str(tmp_path / "g.ttl")])
+    assert result.exit_code == 2
+    assert "chain.obo: its subClassOf hierarchy is 1500 levels deep" in result.output
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_a_deep_but_real_hierarchy_loads(tmp_path):
+    onto = load_ontology(extra=[_chain_obo(tmp_path / "chain.obo", 200)])
+    assert onto.get("http://purl.obolibrary.org/obo/CH_199") is not None
+
+
+def test_a_damaged_ontology_cache_is_rebuilt(tmp_path):
+    extra = _chain_obo(tmp_path / "small.obo", 3)
+    load_ontology(extra=[extra])
+    from kg.ontology import _load
+
+    _load.cache_clear()
+    caches = list((tmp_path / "cache").glob("ontology-*.pickle"))
+    assert len(caches) == 1
+    caches[0].write_bytes(b"\x80\x09garbage")  # an unsupported pickle protocol
+    onto = load_ontology(extra=[extra])
+    assert onto.get("http://purl.obolibrary.org/obo/CH_2") is not None
