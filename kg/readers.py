@@ -492,6 +492,10 @@ def _parse_seed(content: str, case_id: str, source: str) -> CaseText:
     keywords = _keywords(lines[kw_index:], source) if kw_index is not None else ()
 
     title = texto.group(1).strip() or None
+    if title is not None and not text.strip() and _is_prose(title):
+        # "Texto: <the whole report on one line>": with nothing below it, sentences after
+        # "Texto:" are the text, not the title of an empty case (a bare title stays one)
+        text, title = title, None
     stop: frozenset[int] = frozenset()
     if title is None:
         for offset, line in _iter_lines(text):
@@ -503,6 +507,11 @@ def _parse_seed(content: str, case_id: str, source: str) -> CaseText:
         id=case_id, text=text, source=source, title=title, keywords=keywords,
         sections=_free_sections(text, stop),
     )
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence rather than a title: it ends like one, or runs to a dozen words."""
+    return line.rstrip().endswith((".", "!", "?")) or len(line.split()) >= 12
 
 
 def _keywords(lines: list[tuple[int, str]], source: str) -> tuple[str, ...]:

@@ -177,3 +177,10 @@ def test_directory_recursive_sorted_supported_only(tmp_path):
     write(tmp_path, "skip.csv", "x")
     ids = [c.id for c in read_paths([tmp_path])]
     assert ids == ["a", "b", "a-2"]  # a.txt, b.txt, sub/a.md; the repeated id renamed
+
+
+def test_a_whole_report_on_the_texto_line_is_the_text(tmp_path):
+    case = read_file(write(tmp_path, "one.txt", "Texto: She underwent kyphoplasty at L2.\n"
+                                                 "Keywords: kyphoplasty\n"))[0]
+    assert case.text == "She underwent kyphoplasty at L2."
+    assert case.title is None and case.keywords == ("kyphoplasty",)
