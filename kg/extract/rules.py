@@ -250,8 +250,8 @@ class _WordStarts:
 
         Those words are runs of letters and digits, possibly joined by apostrophes; with
         no "_" in the text, the runs between the apostrophes (:data:`_APOSTROPHES`) are
-        exactly the word-character runs the scan finds (a character is a word character exactly when its lower case
-        is, and :func:`lowered` keeps every offset)."""
+        exactly the word-character runs the scan finds (a character is a word character
+        exactly when its lower case is, and :func:`lowered` keeps every offset)."""
         if len(text) < INDEX_MIN_CHARS or "_" in text:
             return
         low = lowered(text)
