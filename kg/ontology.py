@@ -13,7 +13,7 @@ import logging
 import os
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -152,8 +152,8 @@ class Ontology:
         self._parents = {iri: tuple(sorted(set(r.parents))) for iri, r in raw.items()}
         self._ancestors: dict[str, frozenset[str]] = {}
         self._raw = raw
-        self._children = self._build_children()
-        self._roots_of = self._kind_roots_below()
+        self._children = _children_of(self._parents)
+        self._roots_of = _roots_below(self._children, [root for root, _ in KIND_ROOTS])
         self.concepts: dict[str, Concept] = {}
         for iri in sorted(raw):
             r = raw[iri]
@@ -192,9 +192,6 @@ class Ontology:
     def is_a(self, iri: str, ancestor: str) -> bool:
         anc = self._ancestors.get(iri)  # speed: the cached set without a method call
         return ancestor in (anc if anc is not None else self.ancestors(iri))
-
-    def _kind_roots_below(self) -> dict[str, set[str]]:
-        return _roots_below(self._children, [root for root, _ in KIND_ROOTS])
 
     def _kind(self, iri: str) -> Kind:
         roots = self._roots_of.get(iri, ())
@@ -271,13 +268,6 @@ class Ontology:
         return None
 
     # -- finding specialisation ----------------------------------------------
-    def _build_children(self) -> dict[str, list[str]]:
-        children: dict[str, list[str]] = defaultdict(list)
-        for iri, parents in self._parents.items():
-            for parent in parents:
-                children[parent].append(iri)
-        return {k: sorted(v) for k, v in children.items()}
-
     def descendants(self, iri: str) -> list[str]:
         """Every class below ``iri`` (not including it), sorted."""
         seen: set[str] = set()
@@ -379,7 +369,7 @@ KNOWN_ROOTS: dict[str, Kind] = {
 MAX_DEPTH = 1000
 
 
-def _depth(parents: dict[str, list[str]]) -> int:
+def _depth(parents: Mapping[str, Iterable[str]]) -> int:
     """The longest subClassOf path (classes on it), cycles ignored; no recursion."""
     depth: dict[str, int] = {}
     for start in parents:
@@ -401,6 +391,15 @@ def _depth(parents: dict[str, list[str]]) -> int:
     return max(depth.values(), default=0)
 
 
+def _children_of(parents: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Class -> its direct subclasses, sorted."""
+    children: dict[str, set[str]] = defaultdict(set)
+    for iri, ups in parents.items():
+        for parent in ups:
+            children[parent].add(iri)
+    return {k: sorted(v) for k, v in children.items()}
+
+
 def _roots_below(children: dict[str, list[str]], roots: list[str]) -> dict[str, set[str]]:
     """Class -> which of ``roots`` it is (or is a subclass of), found by walking down from
     each root once.  Asking every class for its whole ancestor set instead grows with the
@@ -419,13 +418,10 @@ def _roots_below(children: dict[str, list[str]], roots: list[str]) -> dict[str, 
     return below
 
 
-def _user_kinds(raw: dict[str, _Raw], user_iris: set[str], default: Kind) -> dict[str, Kind]:
+def _user_kinds(parents: Mapping[str, Iterable[str]], user_iris: set[str],
+                default: Kind) -> dict[str, Kind]:
     """A kind for each class of a user's ontology: by a known root, else ``default``."""
-    children: dict[str, list[str]] = defaultdict(list)
-    for iri, r in raw.items():
-        for parent in sorted(set(r.parents)):
-            children[parent].append(iri)
-    below = _roots_below(children, list(KNOWN_ROOTS))
+    below = _roots_below(_children_of(parents), list(KNOWN_ROOTS))
     return {iri: next((k for root, k in KNOWN_ROOTS.items() if root in below.get(iri, ())),
                       default) for iri in user_iris}
 
@@ -456,7 +452,7 @@ def _load(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
             onto = pickle.load(fh)
         log.debug("ontology cache hit: %s", cache)
         return onto
-    except (OSError, EOFError, Exception):  # noqa: BLE001 - any unreadable cache is rebuilt
+    except Exception:  # noqa: BLE001 - any unreadable cache (OSError, pickle's errors) is rebuilt
         # a damaged or foreign cache file (bad protocol, truncated, another version's
         # classes) is no error: the ontology is compiled again and the cache rewritten
         log.debug("ontology cache unreadable, rebuilding: %s", cache)
@@ -485,11 +481,12 @@ def _compile(paths: tuple[Path, ...], user_kind: Kind) -> Ontology:
         user_iris.update(s for s, *_ in extra)
         raw_triples.extend(extra)
     raw = _read_raw(raw_triples)
-    deepest = _depth({iri: r.parents for iri, r in raw.items()})
+    parents = {iri: r.parents for iri, r in raw.items()}
+    deepest = _depth(parents)
     if deepest > MAX_DEPTH:
         raise OntologyError(f"{paths[-1]}: its subClassOf hierarchy is {deepest} levels deep; "
                             f"at most {MAX_DEPTH} are supported")
-    kinds = _user_kinds(raw, user_iris, user_kind) if user_iris else None
+    kinds = _user_kinds(parents, user_iris, user_kind) if user_iris else None
     onto = Ontology(raw, kinds)
     log.debug("loaded %d concepts from %s", len(onto.concepts), ", ".join(map(str, paths)))
     return onto

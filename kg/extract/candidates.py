@@ -20,7 +20,7 @@ from kg.extract import rules
 from kg.extract.binding import Binding, head_span
 from kg.extract.carry import continuation_tokens, diagnosis_tokens, is_label
 from kg.extract.context import Context, context_for
-from kg.extract.document import Doc, Head
+from kg.extract.document import Doc, Head, site_rules
 from kg.extract.sections import SectionInfo
 from kg.extract.specialise import specialise_at
 from kg.model import Assertion, Concept, Kind, Laterality, Severity, Site, Span
@@ -310,7 +310,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         level_groups = [[c] for c in codes] if (b.pre or b.post) and _split_levels(b) \
             else [codes]
     variants: list[tuple[str | None, Laterality | None]] = []
-    material = _leak_rule()[0]
+    material = site_rules().material_class
     own_site = implied  # not a procedure here: implied_site of the head's class
     misfit = [p for p in parts if own_site and not _site_fits(onto, cast(str, p.part), own_site)]
     coordinated = bool(misfit) and len(misfit) == len(parts) and _joins_parts(
@@ -366,18 +366,10 @@ def _graded_side(b: Binding, c: Cand) -> Cand:
     return replace(c, severity=Severity(before[-1].value))
 
 
-@lru_cache(maxsize=1)
-def _leak_rule() -> tuple[str, str]:
-    """(material class, leak class) of sites.json ``leak`` ('' when not set)."""
-    leak = rules.load("sites")["leak"]
-    material = leak.get("material_class")
-    return (KG + material if material else "", KG + leak["leak_class"])
-
-
 def _misplaced(onto, part: str) -> str | None:
     """'cement in the paravertebral venous plexus': the material at a place a subclass of
     the leak class names (a vein, the epidural space, the disc ...) is that leak."""
-    leak_class = _leak_rule()[1]
+    leak_class = site_rules().leak_class
     leak = specialise_at(onto, leak_class, part)
     return leak if leak != leak_class else None
 

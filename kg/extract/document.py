@@ -206,6 +206,7 @@ class _SiteRules:
     escape: re.Pattern[str]
     escape_gate: rules.Gate  # words one of which every escape match holds
     leak_class: str
+    material_class: str  # the material itself ('cement'), '' if none: out of place, a leak
     inverted: re.Pattern[str]  # 'word of the': the word may name 'N2 word' (sites.json)
     inverted_span: int
     inverted_anchored: bool  # it opens with _INVERTED_LEAD (speed: _inverted_matches)
@@ -222,6 +223,8 @@ def site_rules() -> _SiteRules:
         escape_gate=rules.Gate(tuple(w.lower() for w in data["leak"]["escape_needs"])
                                if data["leak"].get("escape_needs") else None),
         leak_class=KG + data["leak"]["leak_class"],
+        material_class=KG + data["leak"]["material_class"]
+        if data["leak"].get("material_class") else "",
         inverted=rules.compile_regex(data.get("inverted_of", r"(?!)"), "sites.json"),
         inverted_span=int(data.get("inverted_span", 0)),
         inverted_anchored=str(data.get("inverted_of", "")).startswith(_INVERTED_LEAD),
@@ -375,9 +378,7 @@ def _inverted_heads(text: str, heads: list[Head], lex, onto,
         if taken.overlaps(a, b):
             continue
         word = m["word"].lower()
-        stop = re.search(r"[.,;:()\n]", text[m.end():m.end() + 80])
-        after = text[m.end():m.end() + (stop.start() if stop else 80)]
-        for n in _WORD.findall(after)[:sr.inverted_span]:
+        for n in rules.words_after(text, m.end(), _WORD, sr.inverted_span):
             concept = _full_concept(lex, onto, f"{n.lower()} {word}")
             if concept is None or concept.kind not in TARGET_KINDS:
                 continue

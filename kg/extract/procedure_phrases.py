@@ -100,9 +100,7 @@ _ARTICLE = re.compile(r"(?:the|an?|his|her|their|this|that)\s+", re.IGNORECASE)
 def _objects(text: str, pos: int, span: int) -> list[str]:
     """Up to ``span`` words after ``pos`` (an article skipped), to the next punctuation."""
     art = _ARTICLE.match(text, pos)
-    start = art.end() if art else pos
-    stop = re.search(r"[.,;:()\n]", text[start:start + 80])
-    return _WORD.findall(text[start:start + (stop.start() if stop else 80)])[:span]
+    return rules.words_after(text, art.end() if art else pos, _WORD, span)
 
 
 def _procedure(concept_for: Callable[[str], Concept | None], objects: list[str],

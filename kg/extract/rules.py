@@ -125,6 +125,17 @@ _FOLD_UNSAFE = ("\u0130", "\u212a", "\u017f", "\u0131")
 _last: list[tuple[str | None, str | None]] = [(None, None), (None, None)]
 
 
+_PHRASE_STOP = re.compile(r"[.,;:()\n]")
+
+
+def words_after(text: str, pos: int, word: re.Pattern[str], limit: int) -> list[str]:
+    """The first ``limit`` words (``word`` matches) of ``text`` after ``pos``, up to the
+    next punctuation mark and within 80 characters: the rest of a short phrase."""
+    window = text[pos:pos + 80]
+    stop = _PHRASE_STOP.search(window)
+    return word.findall(window[:stop.start()] if stop else window)[:limit]
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset and matches ASCII phrases exactly as
     ``re.IGNORECASE`` would, else None.  The last answer is kept: the finders of one
