@@ -47,3 +47,29 @@ def test_a_fracture_of_another_bone_is_not_the_earlier_fracture():
                      "shoulder arthroplasty. She also had a fracture of the acromion.")
     assert [s.iri.rsplit("#", 1)[1] for s in finding(x, "Fracture").sites] == ["Acromion"]
 
+
+def test_not_seen_previously_means_new_not_absent():
+    x = extract_text("Findings: 1.2 cm nodule in the left upper lobe, not seen previously.",
+                     fields=True)
+    nodule = finding(x, "PulmonaryNodule")
+    assert nodule.assertion is Assertion.PRESENT and not nodule.historical
+
+
+def test_negation_ends_before_found_with():
+    x = extract_text("A 67-year-old woman, not on anticoagulation, found with aphasia and "
+                     "right facial droop.")
+    assert finding(x, "Aphasia").assertion is Assertion.PRESENT
+    droop = finding(x, "FacialDroop")
+    assert droop.assertion is Assertion.PRESENT and droop.laterality is Laterality.RIGHT
+
+
+def test_suggested_is_a_hedge():
+    x = extract_text("On day 7 she became drowsy; transcranial Doppler suggested vasospasm.")
+    assert finding(x, "Vasospasm").assertion is Assertion.POSSIBLE
+
+
+def test_a_standard_of_care_statement_is_not_a_performed_procedure():
+    x = extract_text("Once vision is lost, ventriculoperitoneal shunting is the standard "
+                     "of care.")
+    assert performed(x) == []
+    assert [p.planned for p in x.procedures] == [True]
