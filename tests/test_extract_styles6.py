@@ -3,7 +3,7 @@
 little (hardware and arthroplasty complications, non-spine MSK, neuro, abdomen)."""
 
 from conftest import extract_text
-from extract_helpers import classes, finding, findings, performed, procedure, relation
+from extract_helpers import classes, finding, performed, procedure, relation
 
 from kg.model import Assertion, Laterality
 
@@ -73,3 +73,30 @@ def test_a_standard_of_care_statement_is_not_a_performed_procedure():
                      "of care.")
     assert performed(x) == []
     assert [p.planned for p in x.procedures] == [True]
+
+
+def test_after_surgery_refers_back_to_the_operation():
+    x = extract_text("A 74-year-old man underwent C3-C6 laminoplasty. Ten days after surgery "
+                     "he was readmitted with fever. A fracture of the acromion was "
+                     "attributed to the surgery.")
+    assert performed(x) == ["Laminoplasty"]
+    assert [s.text for s in procedure(x, "Laminoplasty").evidence][1:] == ["surgery",
+                                                                           "surgery"]
+
+
+def test_after_surgery_does_not_refer_back_to_a_cast():
+    x = extract_text("A short-leg plaster cast was applied. Two years after the operation "
+                     "she was well.")
+    assert sorted(performed(x)) == ["Casting", "SurgicalProcedure"]
+
+
+def test_the_classes_named_by_the_procedure_rules_exist():
+    from conftest import shipped_tools
+
+    from kg.extract import rules
+    from kg.namespaces import KG
+
+    onto, _ = shipped_tools()
+    d = rules.load("procedures")
+    for name in (*d["referring_classes"], *d["non_operative_classes"]):
+        assert onto.get(KG + name) is not None, name

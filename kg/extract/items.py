@@ -20,13 +20,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from kg.extract import rules
 from kg.extract.anaphora import antecedent
 from kg.extract.candidates import Cand
 from kg.extract.document import Doc
 from kg.extract.sections import after_heading
 from kg.extract.timeline import time_rules
 from kg.model import Assertion, Concept, Laterality, Severity, Site, Span
+from kg.namespaces import KG
 
 
 @dataclass
@@ -192,7 +195,7 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
                     and _related(onto, item.concept.iri, c.concept.iri)
                     and not _another_level_later(item, c, time)):
                 return item
-        return None
+        return _operation_referred_to(items, c, onto, text)
     if resolving:
         for item in reversed(items):
             if _related(onto, item.concept.iri, c.concept.iri):
@@ -205,6 +208,39 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
         if _compatible_finding(onto, item, c, time):
             return item
     return antecedent(items, c, onto, text, time.doc.sentences[c.head.sentence].start)
+
+
+_BACK_REFERENCE = re.compile(r"\b(?:the|this|that|his|her|their|after|following|since)\s+$",
+                             re.IGNORECASE)
+
+
+def _operation_referred_to(items: list[Item], c: Cand, onto, text: str) -> Item | None:
+    """'Ten days after surgery', 'attributed to the surgery': a bare word for an operation
+    (exactly the generic class of ``procedures.json`` ``referring_classes``), with no site
+    of its own, right after a determiner or 'after'/'following', names the last performed
+    operation before it (not one of ``non_operative_classes``: a cast, an injection, a
+    biopsy), not another operation."""
+    generic = _referring_classes()
+    if (c.concept.iri not in generic or c.sites or c.ctx.planned
+            or not _BACK_REFERENCE.search(text, max(0, c.head.start - 12), c.head.start)):
+        return None
+    other = _non_operative_classes()
+    before = [i for i in items if not i.planned and i.first < c.head.start
+              and i.concept.iri not in generic
+              and other.isdisjoint(onto.ancestors(i.concept.iri))]
+    return before[-1] if before else None
+
+
+@lru_cache(maxsize=1)
+def _referring_classes() -> frozenset[str]:
+    return frozenset(KG + n for n in rules.load("procedures").get("referring_classes", ()))
+
+
+@lru_cache(maxsize=1)
+def _non_operative_classes() -> frozenset[str]:
+    d = rules.load("procedures")
+    return frozenset(KG + n for n in (*d.get("non_operative_classes", ()),
+                                      *rules.load("relations")["step_classes"]))
 
 
 def _absorb(item: Item, c: Cand, onto, resolving: bool) -> None:
