@@ -219,7 +219,7 @@ def _operation_referred_to(items: list[Item], c: Cand, onto, text: str) -> Item 
     (exactly the generic class of ``procedures.json`` ``referring_classes``), with no site
     of its own, right after a determiner or 'after'/'following', names the last performed
     operation before it (not one of ``non_operative_classes``: a cast, an injection, a
-    biopsy), not another operation."""
+    biopsy), not another operation; none when that operation was named beside another."""
     generic = _referring_classes()
     if (c.concept.iri not in generic or c.sites or c.ctx.planned
             or not _BACK_REFERENCE.search(text, max(0, c.head.start - 12), c.head.start)):
@@ -228,7 +228,13 @@ def _operation_referred_to(items: list[Item], c: Cand, onto, text: str) -> Item 
     before = [i for i in items if not i.planned and i.first < c.head.start
               and i.concept.iri not in generic
               and other.isdisjoint(onto.ancestors(i.concept.iri))]
-    return before[-1] if before else None
+    if not before:
+        return None
+    last = before[-1]
+    said = {x.head.sentence for x in last.cands}
+    if any(any(x.head.sentence in said for x in i.cands) for i in before[:-1]):
+        return None  # 'a laminectomy and a vertebroplasty ... after the surgery': which?
+    return last
 
 
 @lru_cache(maxsize=1)
