@@ -100,3 +100,15 @@ def test_the_classes_named_by_the_procedure_rules_exist():
     d = rules.load("procedures")
     for name in (*d["referring_classes"], *d["non_operative_classes"]):
         assert onto.get(KG + name) is not None, name
+
+
+def test_a_passive_procedure_named_by_one_word_of_its_object():
+    x = extract_text("Cement leaked into the foramen. The cement fragment was surgically "
+                     "removed. His surgical drain was removed.")
+    assert "CementRemoval" in performed(x)
+    assert "SurgicalResection" not in performed(x)  # not 'surgical removal'
+
+
+def test_revised_names_a_revision():
+    x = extract_text("She underwent total hip arthroplasty. The acetabular cup was revised.")
+    assert "RevisionSurgery" in performed(x)

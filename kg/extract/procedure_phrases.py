@@ -76,8 +76,12 @@ def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
             if back is None or taken(a, b):
                 continue
             words = back["obj"].split()
+            # the object's tails, then its other words that are terms by themselves ('the
+            # cement fragment was removed': 'cement removal'; not 'surgical' of 'his
+            # surgical drain')
             concept = _procedure(concept_for,
-                                 [" ".join(words[i:]) for i in range(len(words))],
+                                 [" ".join(words[i:]) for i in range(len(words))]
+                                 + [w for w in words[-2::-1] if concept_for(w) is not None],
                                  pr.nominal[m.group().lower()])
             if concept is not None:
                 out.append((a, b, concept, "passive-verb"))
