@@ -112,3 +112,18 @@ def test_a_passive_procedure_named_by_one_word_of_its_object():
 def test_revised_names_a_revision():
     x = extract_text("She underwent total hip arthroplasty. The acetabular cup was revised.")
     assert "RevisionSurgery" in performed(x)
+
+
+def test_a_planned_procedure_referred_back_to_as_done_was_performed():
+    x = extract_text("A 77-year-old man was referred for percutaneous vertebroplasty of an L2 "
+                     "fracture. During the procedure, cement leaked into the L2-L3 disc "
+                     "space. The cement was removed via a left hemilaminectomy.")
+    vp = procedure(x, "Vertebroplasty")
+    assert not vp.planned
+    assert relation(x, finding(x, "IntradiscalCementLeakage"), "complicationOf", vp)
+
+
+def test_a_planned_procedure_stays_planned_without_a_reference():
+    x = extract_text("He was referred for vertebroplasty. He declined it and the pain "
+                     "resolved with a brace.")
+    assert procedure(x, "Vertebroplasty").planned

@@ -35,6 +35,7 @@ class _Cues:
     back_reference: rules.Finder  # 'F began just after her treatment'
     step_of: tuple[tuple[str, str], ...]  # (step class, the main procedure class it is of)
     expected: frozenset[str]  # what a procedure leaves by design: never its complication
+    performed_reference: rules.Finder  # 'during the procedure': the planned one was done
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def cues() -> _Cues:
         back_reference=rules.phrase_regex(d.get("back_reference", []), src),
         step_of=tuple((KG + k, KG + v) for k, v in sorted(d.get("step_of", {}).items())),
         expected=frozenset(KG + c for c in d.get("expected_classes", ())),
+        performed_reference=rules.phrase_regex(d.get("performed_reference", []), src),
     )
 
 
@@ -124,9 +126,26 @@ def _performed_by_their_steps(g: Graph) -> None:
             max(planned, key=lambda i: min(x.start for x in _mentions(g, i))).planned = False
 
 
+def _performed_by_reference(g: Graph) -> None:
+    """'was referred for percutaneous vertebroplasty. During the procedure, cement leaked':
+    a planned procedure that a later sentence refers back to as done (relations.json
+    performed_reference), with no other procedure named between them, was performed."""
+    planned = [i for i in g.items if i.is_procedure and i.planned and not g.is_step(i)]
+    if not planned:  # speed: most cases plan nothing
+        return
+    text = g.doc.text
+    procs = sorted((x.start, i) for i in g.items if i.is_procedure for x in _mentions(g, i))
+    for m in cues().performed_reference.finditer(text):
+        last = next((i for at, i in reversed(procs) if at < m.start()), None)
+        if (last is not None and last.planned and last in planned
+                and g.doc.sentences[_mentions(g, last)[-1].sentence].end <= m.start()):
+            last.planned = False
+
+
 def link_steps(g: Graph) -> dict[str, Item]:
     """stepOf: a step -> the main procedure of its sentence, else the one before it."""
     _performed_by_their_steps(g)
+    _performed_by_reference(g)
     mains = [i for i in g.performed() if not g.is_step(i)]
     out: dict[str, Item] = {}
     for step in g.performed():
