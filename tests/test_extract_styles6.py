@@ -127,3 +127,9 @@ def test_a_planned_procedure_stays_planned_without_a_reference():
     x = extract_text("He was referred for vertebroplasty. He declined it and the pain "
                      "resolved with a brace.")
     assert procedure(x, "Vertebroplasty").planned
+
+
+def test_a_preoperative_chest_film_does_not_perform_the_operation():
+    x = extract_text("Indication: Preop for knee replacement.\nFindings: No pneumothorax.",
+                     fields=True)
+    assert [p.planned for p in x.procedures] == [True]
