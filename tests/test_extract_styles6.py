@@ -133,3 +133,11 @@ def test_a_preoperative_chest_film_does_not_perform_the_operation():
     x = extract_text("Indication: Preop for knee replacement.\nFindings: No pneumothorax.",
                      fields=True)
     assert [p.planned for p in x.procedures] == [True]
+
+
+def test_a_procedure_at_other_levels_does_not_treat_the_finding():
+    x = extract_text("Findings: Moderate compression deformity of T8, new since the prior "
+                     "exam. Kyphoplasty cement at T11 and T12.\nImpression: Prior T11-T12 "
+                     "kyphoplasty.", fields=True)
+    kp = procedure(x, "Kyphoplasty")
+    assert not any(r.subject == kp.key and r.predicate == "treats" for r in x.relations)

@@ -352,13 +352,26 @@ def implied_treats(g: Graph) -> None:
         cands = [f for f in g.items if not f.is_procedure and f.assertion is Assertion.PRESENT
                  and not f.historical and any(g.onto.is_a(f.concept.iri, t) for t in targets)
                  and not _complication_of(g, f, p)
-                 and (_earlier(g, f, p) or _object_of(g, f, p))]
+                 and (_earlier(g, f, p) or _object_of(g, f, p))
+                 and not _other_levels(f, p)]
         if not cands:
             continue
         first = min(_mentions(g, p), key=lambda x: x.start)
         same = [f for f in cands if any(c.head.sentence == first.sentence for c in f.cands)]
         pool = [f for f in cands if f.key in causes_] or same or cands
         g.add(p, "treats", max(pool, key=lambda f: (_last_before(g, f, first.start), -f.first)))
+
+
+def _codes(item: Item) -> set[str]:
+    """The vertebra codes of an item's sites ('T11-T12' counts as T11 and T12)."""
+    return {code for s in item.sites if s.level for code in s.level.split("-")}
+
+
+def _other_levels(f: Item, p: Item) -> bool:
+    """'New T8 compression fracture. Prior T11-T12 kyphoplasty': a finding and a procedure
+    both at stated levels, none shared, are at two places: the one did not treat the other."""
+    mine, theirs = _codes(f), _codes(p)
+    return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
 def _complication_of(g: Graph, f: Item, p: Item) -> bool:
