@@ -3,7 +3,7 @@
 little (hardware and arthroplasty complications, non-spine MSK, neuro, abdomen)."""
 
 from conftest import extract_text
-from extract_helpers import classes, finding, performed, procedure, relation
+from extract_helpers import classes, finding, levels, performed, procedure, relation
 
 from kg.model import Assertion, Laterality
 
@@ -141,3 +141,9 @@ def test_a_procedure_at_other_levels_does_not_treat_the_finding():
                      "kyphoplasty.", fields=True)
     kp = procedure(x, "Kyphoplasty")
     assert not any(r.subject == kp.key and r.predicate == "treats" for r in x.relations)
+
+
+def test_a_slip_of_one_vertebra_on_the_next_is_one_finding_at_their_segment():
+    x = extract_text("Findings: Grade 1 anterolisthesis of L4 on L5. Retrolisthesis of L5 on "
+                     "S1.", fields=True)
+    assert [levels(f) for f in x.findings] == [{"L4-L5"}, {"L5-S1"}]

@@ -84,13 +84,15 @@ class _Compiled:
     axis_requires: str
     maxima: dict[str, int]
     range_words: frozenset[str]
+    disc_words: frozenset[str]  # 'L4 on L5': the segment between two adjacent levels
 
 
 @lru_cache(maxsize=1)
 def _compiled() -> _Compiled:
     data = rules.load("levels")
     src = "levels.json"
-    range_words = "|".join(re.escape(w) for w in data["range_words"])
+    range_words = "|".join(re.escape(w) for w in (*data["range_words"],
+                                                  *data.get("disc_words", ())))
     # Case-insensitive, with the cases spelled out (S also as the long s, which
     # re.IGNORECASE folds to it) and the look-behind after the first letter: the pattern
     # then opens with a character set, so the regex engine skips ahead to those letters
@@ -145,6 +147,7 @@ def _compiled() -> _Compiled:
         exclusions=exclusions, anaphora=anaphora,
         maxima={k: int(v) for k, v in data["max"].items()},
         range_words=frozenset(w.lower() for w in data["range_words"]),
+        disc_words=frozenset(w.lower() for w in data.get("disc_words", ())),
     )
 
 
@@ -210,6 +213,8 @@ def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] |
         return (first,)
     sep = m["sep"].lower()
     adjacent = abs(_INDEX[first] - _INDEX[second]) == 1
+    if sep in c.disc_words:  # 'anterolisthesis of L4 on L5': one segment, L4-L5
+        return (disc_code(first, second),) if adjacent and m["l2"] else (first,)
     as_range = sep in c.range_words or not adjacent or bool(c.range_nouns.match(text[m.end():]))
     return expand(first, second) if as_range else (disc_code(first, second),)
 
