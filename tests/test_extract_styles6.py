@@ -147,3 +147,10 @@ def test_a_slip_of_one_vertebra_on_the_next_is_one_finding_at_their_segment():
     x = extract_text("Findings: Grade 1 anterolisthesis of L4 on L5. Retrolisthesis of L5 on "
                      "S1.", fields=True)
     assert [levels(f) for f in x.findings] == [{"L4-L5"}, {"L5-S1"}]
+
+
+def test_a_site_before_and_a_belongs_to_the_finding_before_it():
+    x = extract_text("Findings: Hill-Sachs lesion of the posterolateral humeral head and a "
+                     "bony Bankart lesion.", fields=True)
+    assert classes(x) == ["HillSachsLesion", "BankartLesion"]
+    assert "Humerus" in {s.iri.rsplit("#", 1)[1] for s in finding(x, "HillSachsLesion").sites}

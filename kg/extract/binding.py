@@ -29,6 +29,8 @@ _COORD = re.compile(r"\b(?:and|or)\b|,|&")
 _JOINED_NEXT = re.compile(r"\s*(?:,|&|(?:and|or)\b)", re.IGNORECASE)
 # an article after the coordinator opens a new noun phrase ("T9 and a ...")
 _ARTICLE_AFTER_JOIN = re.compile(r"\b(?:and|or)\s+(?:a|an|the)\s*$", re.IGNORECASE)
+# ... and an indefinite one does so before any premodifier of the next head too
+_INDEFINITE_AFTER_JOIN = re.compile(r"\b(?:and|or)\s+(?:a|an)\s*$", re.IGNORECASE)
 # A postmodifying site hangs off its head through a preposition ("node at L4",
 # "leakage into the pedicle", "dissection spanning from C1-C6") or a verb of place
 # ("lucency crosses the rib": ``site_verbs`` in sites.json); another verb or a new
@@ -167,6 +169,8 @@ def _pre_group(doc: Doc, head_start: int, floor: int) -> tuple[
             break  # "ankle jerk and ataxic gait": the part has a noun of its own first
         if joined and cur == head_start and _ARTICLE_AFTER_JOIN.search(doc.text, tok.end, cur):
             break  # "a fracture at T9 and a pulmonary embolus": T9 ends the first phrase
+        if joined and _INDEFINITE_AFTER_JOIN.search(doc.text, tok.end, cur):
+            break  # "lesion of the humeral head and a bony Bankart lesion": the same
         (coord if (joined or coord) and tok.part and not plain else plain).append(tok)
         cur = tok.start
     return plain[::-1], coord[::-1]
