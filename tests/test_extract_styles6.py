@@ -154,3 +154,9 @@ def test_a_site_before_and_a_belongs_to_the_finding_before_it():
                      "bony Bankart lesion.", fields=True)
     assert classes(x) == ["HillSachsLesion", "BankartLesion"]
     assert "Humerus" in {s.iri.rsplit("#", 1)[1] for s in finding(x, "HillSachsLesion").sites}
+
+
+def test_reported_after_the_procedure_is_an_onset():
+    x = extract_text("She underwent L3 vertebroplasty. Immediately after the procedure the "
+                     "patient reported severe left thigh pain.")
+    assert relation(x, finding(x, "Pain"), "complicationOf", procedure(x, "Vertebroplasty"))
