@@ -160,3 +160,17 @@ def test_reported_after_the_procedure_is_an_onset():
     x = extract_text("She underwent L3 vertebroplasty. Immediately after the procedure the "
                      "patient reported severe left thigh pain.")
     assert relation(x, finding(x, "Pain"), "complicationOf", procedure(x, "Vertebroplasty"))
+
+
+def test_after_a_named_procedure_an_onset_names_its_complication():
+    x = extract_text("After the L5-S1 TLIF, the patient complained of new right L5 "
+                     "radiculopathy.")
+    assert relation(x, finding(x, "Radiculopathy"), "complicationOf", procedure(x, "TLIF"))
+
+
+def test_a_complication_is_not_pinned_on_the_revision_that_fixed_it():
+    x = extract_text("She underwent L5-S1 TLIF. CT showed a lateral breach of the right L5 "
+                     "pedicle screw, which was revised the next day.")
+    breach = finding(x, "ScrewMalposition")
+    assert relation(x, breach, "complicationOf", procedure(x, "TLIF"))
+    assert not relation(x, breach, "complicationOf", procedure(x, "RevisionSurgery"))

@@ -12,6 +12,7 @@ from kg.extract import rules
 from kg.extract.context import same_noun_phrase
 from kg.extract.document import Doc, Head
 from kg.extract.items import Item
+from kg.extract.sections import after_heading
 from kg.extract.timeline import Event, sequence, time_rules
 from kg.model import Assertion, Kind, Relation, Span
 from kg.namespaces import KG
@@ -429,6 +430,7 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     if named:
         _complications_after(g, steps)
         _complications_of_anaphor(g, steps)
+        _complications_after_opening(g, steps)
         _complications_back_reference(g, steps)
     index = index_procedure(g)
     for f in g.items:
@@ -480,6 +482,38 @@ def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
         proc = max(before, key=lambda p: max(x.start for x in _mentions(g, p)
                                              if x.start < sent.start))
         proc = steps.get(proc.key, proc)
+        for h in g.doc.heads_in(onset.end(), sent.end):
+            if h.concept.kind is Kind.PROCEDURE:
+                break
+            for f in g.items_of(h):
+                if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
+                        and (proc.key, "treats", f.key) not in g.relations):
+                    g.add(f, "complicationOf", proc, m.start(), h.end)
+
+
+_OPENING_AFTER = re.compile(r"(?:after|following)\s", re.IGNORECASE)
+
+
+def _complications_after_opening(g: Graph, steps: dict[str, Item]) -> None:
+    """'After the L5-S1 TLIF, the patient complained of new right L5 radiculopathy': a
+    sentence opening with 'after'/'following' and a performed procedure, up to its first
+    comma, then an onset cue ('developed', 'complained of'): the findings after the cue,
+    to the end of the sentence or the next procedure, are complications of it."""
+    text, c = g.doc.text, cues()
+    for sent in g.doc.sentences:
+        start = after_heading(text, sent.start, sent.end)
+        m = _OPENING_AFTER.match(text, start, sent.end)
+        if m is None:  # speed: a literal test at each sentence's opening only
+            continue
+        comma = text.find(",", m.end(), sent.end)
+        onset = c.onset.search(text, comma, sent.end) if comma > 0 else None
+        if onset is None:
+            continue
+        procs = [p for h in g.doc.heads_in(m.end(), comma) if h.concept.kind is Kind.PROCEDURE
+                 for p in g.items_of(h) if not p.planned]
+        if len(procs) != 1:
+            continue
+        proc = steps.get(procs[0].key, procs[0])
         for h in g.doc.heads_in(onset.end(), sent.end):
             if h.concept.kind is Kind.PROCEDURE:
                 break
@@ -580,10 +614,15 @@ def _other_cause(g: Graph, f: Item) -> bool:
 def _procedure_for(g: Graph, f: Item, steps: dict[str, Item], index: Item | None) -> Item | None:
     h = f.cands[0].head
     ok = [p for p in g.performed() if (p.key, "treats", f.key) not in g.relations]
-    same = [steps.get(p.key, p) for p in ok
-            if any(x.sentence == h.sentence for x in _mentions(g, p))]
+    same = [p for p in ok if any(x.sentence == h.sentence for x in _mentions(g, p))]
+    # 'a breach of the L5 screw, which was revised the next day': a procedure of the
+    # sentence named only after the complication is what was done about it, when an
+    # earlier procedure can have caused it
+    if same and all(min(x.start for x in _mentions(g, p)) > h.start for p in same) and any(
+            min(x.start for x in _mentions(g, p)) < h.start for p in ok):
+        same = []
     if same:
-        return same[0]
+        return steps.get(same[0].key, same[0])
     if f.timing == "after" and index is not None:
         return index
     before = [steps.get(p.key, p) for p in ok
