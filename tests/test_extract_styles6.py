@@ -174,3 +174,8 @@ def test_a_complication_is_not_pinned_on_the_revision_that_fixed_it():
     breach = finding(x, "ScrewMalposition")
     assert relation(x, breach, "complicationOf", procedure(x, "TLIF"))
     assert not relation(x, breach, "complicationOf", procedure(x, "RevisionSurgery"))
+
+
+def test_bibasilar_is_bilateral():
+    x = extract_text("Findings: Mild bibasilar atelectasis.", fields=True)
+    assert finding(x, "Atelectasis").laterality is Laterality.BILATERAL
