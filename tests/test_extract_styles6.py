@@ -179,3 +179,10 @@ def test_a_complication_is_not_pinned_on_the_revision_that_fixed_it():
 def test_bibasilar_is_bilateral():
     x = extract_text("Findings: Mild bibasilar atelectasis.", fields=True)
     assert finding(x, "Atelectasis").laterality is Laterality.BILATERAL
+
+
+def test_status_post_is_a_history_not_a_complication_cue():
+    x = extract_text("Indication: Chest pain, history of lung cancer status post left upper "
+                     "lobectomy.", fields=True)
+    assert not relation(x, finding(x, "LungCancer"), "complicationOf",
+                        procedure(x, "Lobectomy"))

@@ -405,8 +405,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
     # speed: with no procedure named, no cue can link a finding to one
     named = any(h.concept.kind is Kind.PROCEDURE for h in g.doc.heads)
     for m in cues().complication.finditer(text) if named else ():
-        if _timing_only(text, m.start(), m.end()):
-            continue
+        if _timing_only(text, m.start(), m.end()) or _STATUS.search(text, max(0, m.start() - 8),
+                                                                     m.start()):
+            continue  # 'lung cancer status post lobectomy': a history, not a cause
         clause = g.doc.clause_of(m.start())
         proc = next((h for h in g.doc.heads_in(m.end(), clause[1])
                      if h.concept.kind is Kind.PROCEDURE
@@ -441,6 +442,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         cause = _procedure_for(g, f, steps, index)
         if cause is not None:
             g.add(f, "complicationOf", cause)
+
+
+_STATUS = re.compile(r"\bstatus\s+$", re.IGNORECASE)
 
 
 def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
