@@ -186,3 +186,16 @@ def test_status_post_is_a_history_not_a_complication_cue():
                      "lobectomy.", fields=True)
     assert not relation(x, finding(x, "LungCancer"), "complicationOf",
                         procedure(x, "Lobectomy"))
+
+
+def test_core_decompression_is_not_a_spinal_decompression():
+    x = extract_text("Avascular necrosis of the right femoral head was treated with core "
+                     "decompression.")
+    assert performed(x) == ["CoreDecompression"]
+
+
+def test_more_terms_of_this_round():
+    x = extract_text("Horner syndrome after surgery. Multiple osteoporotic VCFs. Groin pain. "
+                     "He underwent tendon transfer and chemoradiation.")
+    assert {"HornerSyndrome", "OsteoporoticCompressionFracture"} <= set(classes(x))
+    assert {"TendonTransfer", "Chemoradiotherapy"} <= set(performed(x))
