@@ -199,3 +199,9 @@ def test_more_terms_of_this_round():
                      "He underwent tendon transfer and chemoradiation.")
     assert {"HornerSyndrome", "OsteoporoticCompressionFracture"} <= set(classes(x))
     assert {"TendonTransfer", "Chemoradiotherapy"} <= set(performed(x))
+
+
+def test_from_before_a_level_is_not_a_cause():
+    x = extract_text("Findings: Multilevel degenerative disc disease from C3-4 to C6-7 with "
+                     "disc osteophyte complexes.", fields=True)
+    assert not any(r.predicate == "causedBy" for r in x.relations)

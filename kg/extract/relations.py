@@ -238,6 +238,9 @@ FINDING_KINDS = (Kind.FINDING, Kind.COMPLICATION)
 _PLAIN_WORDS = re.compile(r"[\s\w'’-]*")  # speed: compiled once, not per call
 
 
+_LEVEL_AFTER = re.compile(r"\s+(?:the\s+)?(?:[CTLS]|Th)-?\d", re.IGNORECASE)
+
+
 def causes(g: Graph) -> None:
     """causedBy from "X secondary to A, B and C" and "A, with resultant X"."""
     text = g.doc.text
@@ -247,8 +250,9 @@ def causes(g: Graph) -> None:
         if effect is None or effect.concept.kind is Kind.PROCEDURE:
             continue
         between = text[effect.end:m.start()].split()
-        if m.group().lower() == "from" and len(between) > 1:
-            continue
+        if m.group().lower() == "from" and (len(between) > 1
+                                            or _LEVEL_AFTER.match(text, m.end())):
+            continue  # 'disc disease from C3-4 to C6-7': where it spans, not its cause
         if any(w.strip(".,;:()").lower() in cues().not_cause for w in between):
             continue
         targets = _heads_after(g, m.end(), clause, FINDING_KINDS + (Kind.PROCEDURE,))
