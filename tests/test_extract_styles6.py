@@ -205,3 +205,15 @@ def test_from_before_a_level_is_not_a_cause():
     x = extract_text("Findings: Multilevel degenerative disc disease from C3-4 to C6-7 with "
                      "disc osteophyte complexes.", fields=True)
     assert not any(r.predicate == "causedBy" for r in x.relations)
+
+
+def test_a_range_between_two_disc_levels_is_every_disc_in_it():
+    x = extract_text("Findings: Multilevel degenerative disc disease from C3-4 to C6-7.",
+                     fields=True)
+    assert [levels(f) for f in x.findings] == [{"C3-C4", "C4-C5", "C5-C6", "C6-C7"}]
+
+
+def test_a_range_after_a_preposition_belongs_to_the_finding_before_it():
+    x = extract_text("MRI revealed an epidural abscess from T5 to T8 causing mild cord "
+                     "compression.")
+    assert levels(finding(x, "EpiduralAbscess")) == {"T5", "T6", "T7", "T8"}

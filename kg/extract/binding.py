@@ -192,6 +192,21 @@ def _not_the_previous_heads(doc: Doc, prev: Head, coord: list[SiteToken]) -> lis
     return coord
 
 
+def _not_the_previous_heads_range(doc: Doc, prev: Head, plain: list[SiteToken],
+                                  h: Head) -> list[SiteToken]:
+    """'an epidural abscess from T5 to T8 causing cord compression': a range of levels the
+    previous finding reaches through a preposition, with words between it and this head,
+    is the previous finding's (this one, the effect, takes none: a range is no one level
+    to share), not a premodifier of this head."""
+    t = plain[0]
+    if prev.end > t.start or not doc.text[t.end:h.start].strip():
+        return plain
+    gap = doc.text[prev.end:t.start]
+    if _PREPOSITION.search(gap) and _post_ok(doc.text, prev.end, t.start, True):
+        return plain[1:]
+    return plain
+
+
 def bind_all(doc: Doc, onto=None) -> list[Binding]:
     """One :class:`Binding` per ``doc.heads`` entry, in the same order (with ``onto``,
     a finding before 'with <signal word> <site>' shares the signal word's sites)."""
@@ -204,6 +219,8 @@ def bind_all(doc: Doc, onto=None) -> list[Binding]:
         plain, coord = _pre_group(doc, h.start, floor)
         if i and coord:
             coord = _not_the_previous_heads(doc, heads[i - 1], coord)
+        if i and plain and len(plain[0].codes) > 1:
+            plain = _not_the_previous_heads_range(doc, heads[i - 1], plain, h)
         out[i].pre, out[i].coordinated = plain, coord
         if plain or coord:  # speed: most heads have no premodifying token
             claimed.update(t.start for t in plain + coord)

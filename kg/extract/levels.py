@@ -233,6 +233,14 @@ def find_levels(text: str) -> list[LevelMention]:
             end = m.end()
             if m["n2"] is not None and len(codes) == 1 and "-" not in codes[0]:
                 end = m.end("n1")  # the second half was not a level: keep only the first
+            prev = found[-1] if found else None
+            if prev is not None and _disc_range(prev, codes, text[prev.end:m.start()], c):
+                # 'from C3-4 to C6-7': one span over every disc between them
+                a, b = prev.codes[0].split("-")[0], codes[0].split("-")[1]
+                run = expand(a, b)
+                discs = tuple(disc_code(x, y) for x, y in zip(run, run[1:], strict=False))
+                found[-1] = LevelMention(prev.start, end, text[prev.start:end], discs)
+                continue
             found.append(LevelMention(m.start(), end, text[m.start():end], codes))
     for m in c.words.finditer(text):  # over the lower-cased text: keep the original words
         found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()],
@@ -254,6 +262,15 @@ def find_levels(text: str) -> list[LevelMention]:
             found.append(LevelMention(m.start(), m.end(), text[m.start():m.end()], (),
                                       anaphora=rule.offset))
     return _drop_overlaps(found)
+
+
+def _disc_range(prev: LevelMention, codes: tuple[str, ...], gap: str, c: _Compiled) -> bool:
+    """Whether two disc levels are the ends of one range ('C3-4 to C6-7', 'L1-2 through
+    L4-5'): one disc each, joined by a range word alone, the second below the first."""
+    if len(prev.codes) != 1 or len(codes) != 1 or "-" not in prev.codes[0] \
+            or "-" not in codes[0] or gap.strip().lower() not in c.range_words:
+        return False
+    return _INDEX[prev.codes[0].split("-")[1]] <= _INDEX[codes[0].split("-")[0]]
 
 
 def _drop_overlaps(found: list[LevelMention]) -> list[LevelMention]:
