@@ -217,3 +217,9 @@ def test_a_range_after_a_preposition_belongs_to_the_finding_before_it():
     x = extract_text("MRI revealed an epidural abscess from T5 to T8 causing mild cord "
                      "compression.")
     assert levels(finding(x, "EpiduralAbscess")) == {"T5", "T6", "T7", "T8"}
+
+
+def test_acute_kidney_injury_is_not_trauma():
+    x = extract_text("His recovery was complicated by acute kidney injury and hoarseness.")
+    assert {"AcuteKidneyInjury", "Hoarseness"} <= set(classes(x))
+    assert "Trauma" not in classes(x)
