@@ -223,3 +223,9 @@ def test_acute_kidney_injury_is_not_trauma():
     x = extract_text("His recovery was complicated by acute kidney injury and hoarseness.")
     assert {"AcuteKidneyInjury", "Hoarseness"} <= set(classes(x))
     assert "Trauma" not in classes(x)
+
+
+def test_revision_before_a_procedure_is_not_a_second_procedure():
+    x = extract_text("He underwent left L4/5 microdiscectomy. Three weeks later revision "
+                     "microdiscectomy was performed.")
+    assert performed(x) == ["Microdiscectomy", "Microdiscectomy"]

@@ -170,7 +170,7 @@ def merge(cands: list[Cand], onto, doc: Doc, resolution: set[int]) -> list[Item]
     findings: list[Item] = []
     procedures: list[Item] = []
     time = _Time(doc, cands)
-    for c in cands:
+    for c in _without_prefix_words(cands, doc.text):
         target = _find_target(procedures if c.is_procedure else findings, c, onto, doc.text,
                               id(c) in resolution, time)
         if target is None:
@@ -181,6 +181,27 @@ def merge(cands: list[Cand], onto, doc: Doc, resolution: set[int]) -> list[Item]
             (procedures if c.is_procedure else findings).append(target)
         _absorb(target, c, onto, id(c) in resolution)
     return sorted(items, key=lambda i: i.first)
+
+
+def _without_prefix_words(cands: list[Cand], text: str) -> list[Cand]:
+    """'revision microdiscectomy', 'revision THA': a procedure word of ``procedures.json``
+    ``prefix_classes`` right before another procedure's mention says what kind of that
+    procedure it was (a repeat: see ``repeat`` in relations.json), not a second one."""
+    prefix = _prefix_classes()
+    if not any(c.concept.iri in prefix for c in cands):  # speed: most cases have none
+        return cands
+    starts = {c.head.start for c in cands if c.is_procedure and c.concept.iri not in prefix}
+
+    def qualifies(c: Cand) -> bool:  # one blank or hyphen between it and the next head
+        return (c.concept.iri in prefix and c.head.end + 1 in starts
+                and text[c.head.end] in " -")
+
+    return [c for c in cands if not qualifies(c)]
+
+
+@lru_cache(maxsize=1)
+def _prefix_classes() -> frozenset[str]:
+    return frozenset(KG + n for n in rules.load("procedures").get("prefix_classes", ()))
 
 
 def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
