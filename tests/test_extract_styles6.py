@@ -229,3 +229,23 @@ def test_revision_before_a_procedure_is_not_a_second_procedure():
     x = extract_text("He underwent left L4/5 microdiscectomy. Three weeks later revision "
                      "microdiscectomy was performed.")
     assert performed(x) == ["Microdiscectomy", "Microdiscectomy"]
+
+
+def test_comparative_and_abbreviated_sides():
+    x = extract_text("History: 40 yo F with R>L leg numbness and L-sided foot drop.",
+                     fields=True)
+    assert finding(x, "Paresthesia").laterality is Laterality.BILATERAL
+    assert finding(x, "FootDrop").laterality is Laterality.LEFT
+
+
+def test_a_side_ending_a_line_does_not_go_to_the_next_line():
+    x = extract_text("Exam:\n» firm nodule left\n» midline tenderness to T12", fields=True)
+    assert finding(x, "Tenderness").laterality is None
+
+
+def test_abdominal_and_neuro_terms_of_this_round():
+    x = extract_text("Findings: No pneumatosis, portal venous gas or free air. No subdural "
+                     "hemorrhage.\nTreatment & Follow Up: Nasogastric decompression.",
+                     fields=True)
+    assert {"Pneumatosis", "PortalVenousGas", "SubduralHematoma"} <= set(classes(x))
+    assert performed(x) == ["NasogastricDecompression"]

@@ -362,7 +362,8 @@ def bind_premodifiers(mods: list[Modifier], heads: list[tuple[int, int]], text: 
             continue
         i = bisect_left(starts, mod.end)
         if i < len(heads) and same_noun_phrase(text, mod.end, heads[i][0], max_words,
-                                               allow_coordination=True):
+                                               allow_coordination=True) \
+                and "\n" not in text[mod.end:heads[i][0]]:  # 'L>R\n• pancreatitis'
             out.setdefault(i, []).append(mod)
     return out
 
