@@ -249,3 +249,10 @@ def test_abdominal_and_neuro_terms_of_this_round():
                      fields=True)
     assert {"Pneumatosis", "PortalVenousGas", "SubduralHematoma"} <= set(classes(x))
     assert performed(x) == ["NasogastricDecompression"]
+
+
+def test_on_postoperative_day_refers_back_to_the_operation():
+    x = extract_text("A 72-year-old woman underwent a right TKA. On postoperative day 1 she "
+                     "developed a deep vein thrombosis of the right calf.")
+    assert relation(x, finding(x, "DeepVeinThrombosis"), "complicationOf",
+                    procedure(x, "KneeArthroplasty"))
