@@ -269,3 +269,10 @@ def test_also_between_a_finding_and_its_site():
 def test_humeral_neck_is_one_site_not_the_neck():
     x = extract_text("Findings: Osteophytes on the humeral neck.", fields=True)
     assert [s.iri.rsplit("#", 1)[1] for s in finding(x, "Osteophyte").sites] == ["HumeralNeck"]
+
+
+def test_which_was_attributed_to_links_the_finding_before_the_comma():
+    x = extract_text("She underwent reverse total shoulder arthroplasty. She also had a "
+                     "fracture of the acromion, which was attributed to the surgery.")
+    assert relation(x, finding(x, "Fracture"), "complicationOf",
+                    procedure(x, "ShoulderArthroplasty"))

@@ -241,15 +241,37 @@ _PLAIN_WORDS = re.compile(r"[\s\w'’-]*")  # speed: compiled once, not per call
 _LEVEL_AFTER = re.compile(r"\s+(?:the\s+)?(?:[CTLS]|Th)-?\d", re.IGNORECASE)
 
 
+# a relative clause opening right before a cause cue: ', which was attributed to'
+_RELATIVE = re.compile(r"[\s,]*which\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
+                       r"(?:(?:probably|likely|thought\s+to\s+be|considered)\s+)?",
+                       re.IGNORECASE)
+
+
+def _antecedent(g: Graph, pos: int) -> Head | None:
+    """The finding a relative clause opening at ``pos`` is about: the last finding head
+    of its sentence before it, at most four words before (its phrase: 'a fracture of the
+    acromion, which ...')."""
+    sent = g.doc.sentences[g.doc.sentence_of(pos)]
+    h = _head_before(g, pos, sent.start, FINDING_KINDS)
+    if h is None or len(g.doc.text[h.end:pos].split()) > 4:
+        return None
+    return h
+
+
 def causes(g: Graph) -> None:
     """causedBy from "X secondary to A, B and C" and "A, with resultant X"."""
     text = g.doc.text
     for m in cues().cause_after.finditer(text):
         clause = g.doc.clause_of(m.start())
         effect = _head_before(g, m.start(), clause[0], FINDING_KINDS + (Kind.PROCEDURE,))
+        if effect is None and _RELATIVE.fullmatch(text, clause[0], m.start()):
+            effect = _antecedent(g, clause[0])
         if effect is None or effect.concept.kind is Kind.PROCEDURE:
             continue
         between = text[effect.end:m.start()].split()
+        if effect.end <= clause[0]:
+            between = []  # the relative clause's antecedent: its words are not in between
+
         if m.group().lower() == "from" and (len(between) > 1
                                             or _LEVEL_AFTER.match(text, m.end())):
             continue  # 'disc disease from C3-4 to C6-7': where it spans, not its cause
