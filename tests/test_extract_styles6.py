@@ -276,3 +276,8 @@ def test_which_was_attributed_to_links_the_finding_before_the_comma():
                      "fracture of the acromion, which was attributed to the surgery.")
     assert relation(x, finding(x, "Fracture"), "complicationOf",
                     procedure(x, "ShoulderArthroplasty"))
+
+
+def test_low_back_and_leg_pain_is_low_back_pain_and_leg_pain():
+    x = extract_text("History: low back and leg pain.", fields=True)
+    assert "LowBackPain" in classes(x) and "BackPain" not in classes(x)

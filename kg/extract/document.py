@@ -317,6 +317,9 @@ def coordinated_ends() -> tuple[str, ...] | None:
     return tuple(ends)
 
 
+_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)[ \t]+$")
+
+
 def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
     plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
@@ -336,11 +339,21 @@ def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
         if m is None or taken.overlaps(m.start("word"), m.end("word")):
             continue
         term = m["word"] + " " + rest
+        start = m.start("word")
+        # 'low back and leg pain': the word before the member may belong to it ('low back
+        # pain', not 'back pain') when the three make a term
+        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        if before is not None and not taken.overlaps(before.start(1), start):
+            longer = _full_concept(lex, onto, before[1] + " " + term)
+            if longer is not None and longer.kind in TARGET_KINDS:
+                out.append(Head(before.start(1), m.end("word"), longer, h.sentence,
+                                rule="coordinated"))
+                continue
         hit = next((x for x in lex.match_phrase(term) if x.start == 0 and x.end == len(term)), None)
         concept = onto.get(hit.iri) if hit else None
         if concept is None or concept.kind not in TARGET_KINDS or concept.iri == h.concept.iri:
             continue
-        out.append(Head(m.start("word"), m.end("word"), concept, h.sentence, rule="coordinated"))
+        out.append(Head(start, m.end("word"), concept, h.sentence, rule="coordinated"))
     return out
 
 
