@@ -281,3 +281,22 @@ def test_which_was_attributed_to_links_the_finding_before_the_comma():
 def test_low_back_and_leg_pain_is_low_back_pain_and_leg_pain():
     x = extract_text("History: low back and leg pain.", fields=True)
     assert "LowBackPain" in classes(x) and "BackPain" not in classes(x)
+
+
+def test_neuro_and_general_terms_of_this_round():
+    x = extract_text("Findings: Bilateral thin subdural hygromas. No venous sinus thrombosis."
+                     "\nCase Diagnosis: Intracranial hypotension.\nTreatment & Follow Up: "
+                     "Postoperatively she developed delirium and a urinary tract infection.",
+                     fields=True)
+    assert {"SubduralHygroma", "CerebralVenousSinusThrombosis", "IntracranialHypotension",
+            "Delirium", "UrinaryTractInfection"} <= set(classes(x))
+    assert "Hypotension" not in classes(x) and "DeepVeinThrombosis" not in classes(x)
+
+
+def test_post_procedure_premodifier_names_the_finding_after_it():
+    x = extract_text("History: 5 days after a diagnostic lumbar puncture, with headache.\n"
+                     "Case Diagnosis: Intracranial hypotension versus post-LP CSF leak",
+                     fields=True)
+    lp = next(p for p in x.procedures if not p.planned)
+    assert relation(x, finding(x, "CSFLeak"), "complicationOf", lp)
+    assert not relation(x, finding(x, "IntracranialHypotension"), "complicationOf", lp)

@@ -441,15 +441,20 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         if proc is None:
             continue
         finding = _head_before(g, m.start(), clause[0], FINDING_KINDS)
-        if m.group().lower().startswith("post") and finding is None:
+        if m.group().lower().startswith("post"):
             after = [h for h in g.doc.heads_in(proc.end, clause[1])
                      if h.concept.kind in FINDING_KINDS]
-            finding = after[0] if after else None
+            # 'X versus post-LP CSF leak': the finding the 'post-<procedure>' premodifies
+            glued = after and len(text[proc.end:after[0].start].split()) <= 1
+            if finding is None or glued:
+                finding = after[0] if after else None
         if finding is None:
             continue
         for f in g.items_of(finding):
             for p in g.items_of(proc):
-                p = steps.get(p.key, p)
+                p = steps.get(p.key, p) if not p.planned else _performed_as(g, p)
+                if p is None:
+                    continue  # a planned procedure caused nothing
                 if (f.assertion is not Assertion.ABSENT and not g.has(p, "treats")
                         and not _preexisting(g, f, p)):
                     g.add(f, "complicationOf", p, min(finding.start, m.start()),
@@ -468,6 +473,12 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         cause = _procedure_for(g, f, steps, index)
         if cause is not None:
             g.add(f, "complicationOf", cause)
+
+
+def _performed_as(g: Graph, p: Item) -> Item | None:
+    """'... versus post-LP CSF leak': a mention read as planned (under a hedge) names the
+    performed procedure of its class, when there is one."""
+    return next((q for q in g.performed() if q.concept.iri == p.concept.iri), None)
 
 
 _STATUS = re.compile(r"\bstatus\s+$", re.IGNORECASE)
