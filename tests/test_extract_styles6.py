@@ -300,3 +300,19 @@ def test_post_procedure_premodifier_names_the_finding_after_it():
     lp = next(p for p in x.procedures if not p.planned)
     assert relation(x, finding(x, "CSFLeak"), "complicationOf", lp)
     assert not relation(x, finding(x, "IntracranialHypotension"), "complicationOf", lp)
+
+
+def _rib_sites(x) -> list[tuple[str, object]]:
+    return sorted((s.iri.rsplit("#", 1)[1], f.laterality) for f in x.findings
+                  for s in f.sites)
+
+
+def test_listed_ordinal_ribs_are_each_a_site_with_the_lists_side():
+    x = extract_text("Findings: Old healed fractures of the right 5th and 6th ribs.",
+                     fields=True)
+    assert _rib_sites(x) == [("Rib5", Laterality.RIGHT), ("Rib6", Laterality.RIGHT)]
+
+
+def test_a_range_of_ordinal_ribs_is_every_rib_in_it():
+    x = extract_text("Findings: Acute fractures of the left 4th-6th ribs.", fields=True)
+    assert [s for s, _ in _rib_sites(x)] == ["Rib4", "Rib5", "Rib6"]

@@ -31,7 +31,7 @@ from kg.extract.sections import (
     unlabelled_sections,
 )
 from kg.extract.sentences import Sentence, split_all_clauses, split_sentences
-from kg.model import CaseText, Concept, Kind, quick_init
+from kg.model import CaseText, Concept, Kind, Laterality, quick_init
 from kg.namespaces import KG
 
 TARGET_KINDS = (Kind.FINDING, Kind.COMPLICATION, Kind.PROCEDURE)
@@ -507,6 +507,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     heads.extend(_phrase_heads(text, heads, lex, onto, sent_starts))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
+    tokens.extend(_listed_rib_tokens(text, onto))
     tokens.sort(key=lambda t: t.start)
     heads.sort(key=lambda h: h.start)
     modalities.sort()
@@ -540,6 +541,43 @@ def _adverb_tokens(text: str, onto, heads: list[Head], tokens: list[SiteToken]) 
         iri = sr.adverb_map.get(m.group().lower())
         if iri and onto.get(iri) and not taken.overlaps(m.start(), m.end()):
             out.append(SiteToken(m.start(), m.end(), iri, (), iri))
+    return out
+
+
+# 'the right 5th and 6th ribs', '4th-6th ribs', '3rd, 4th and 5th ribs': the ordinals
+# before the last one, which the lexicon reads with 'ribs' ('6th ribs' -> rib 6)
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
+_RIB_LIST = re.compile(
+    r"(?<![\w-])((?:" + _ORDINAL + r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|&\s*))+|" + _ORDINAL
+    + r"\s*(?:-|–|through|to)\s*)(\d{1,2})(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?ribs?\b",
+    re.IGNORECASE)
+_ORDINAL_WORD = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
+_RANGE_WORD = re.compile(r"-|–|through|to", re.IGNORECASE)
+# the side of the whole list: 'the right 5th and 6th ribs', 'the left lateral 7th and 8th'
+_SIDE_BEFORE = re.compile(r"\b(left|right|bilateral)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+
+
+def _listed_rib_tokens(text: str, onto) -> list[SiteToken]:
+    """Site tokens for the ribs named by ordinals listed before 'Nth ribs' (a range
+    '4th-6th ribs' names every rib in it); the last one is the lexicon's own."""
+    low = rules.lowered(text) or text.lower()
+    if "rib" not in low:  # speed: a literal test first
+        return []
+    out: list[SiteToken] = []
+    for m in _RIB_LIST.finditer(text):
+        firsts = list(_ORDINAL_WORD.finditer(text, m.start(1), m.end(1)))
+        last = int(m.group(2))
+        numbers = [int(f.group(1)) for f in firsts] + [last]
+        spans = [(f.start(), f.end()) for f in firsts] + [(m.start(2), m.start(2) + 1)]
+        if len(firsts) == 1 and _RANGE_WORD.search(m.group(1)):
+            numbers = list(range(numbers[0], last + 1))  # a range: every rib in it
+            spans = [(m.start(1), m.start(2) + 1)] * len(numbers)
+        side = _SIDE_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))
+        value = Laterality[side.group(1).upper()].value if side else None
+        for n, (a, b) in zip(numbers, spans, strict=True):
+            iri = KG + f"Rib{n}"
+            if 1 <= n <= 12 and onto.get(iri) is not None:
+                out.append(SiteToken(a, b, iri, (), iri, value))
     return out
 
 
