@@ -316,3 +316,10 @@ def test_listed_ordinal_ribs_are_each_a_site_with_the_lists_side():
 def test_a_range_of_ordinal_ribs_is_every_rib_in_it():
     x = extract_text("Findings: Acute fractures of the left 4th-6th ribs.", fields=True)
     assert [s for s, _ in _rib_sites(x)] == ["Rib4", "Rib5", "Rib6"]
+
+
+def test_a_postoperative_hematoma_is_the_epidural_hematoma_it_names():
+    x = extract_text("Findings: Dorsal epidural collection from C4 to C7, consistent with "
+                     "acute epidural hematoma.\nCase Diagnosis: Postoperative epidural "
+                     "hematoma", fields=True)
+    assert classes(x) == ["PostoperativeEpiduralHematoma"]
