@@ -323,3 +323,8 @@ def test_a_postoperative_hematoma_is_the_epidural_hematoma_it_names():
                      "acute epidural hematoma.\nCase Diagnosis: Postoperative epidural "
                      "hematoma", fields=True)
     assert classes(x) == ["PostoperativeEpiduralHematoma"]
+
+
+def test_a_vertebral_augmentation_at_a_level_pair_is_at_both_vertebrae():
+    x = extract_text("Treatment & Follow Up: T7-T8 vertebroplasty.", fields=True)
+    assert {s.level for s in procedure(x, "Vertebroplasty").sites} == {"T7", "T8"}

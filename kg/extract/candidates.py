@@ -128,6 +128,17 @@ def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | 
     return tuple(seen.values())
 
 
+@lru_cache(maxsize=1)
+def _vertebral_procedures() -> tuple[str, ...]:
+    return tuple(KG + c for c in rules.load("procedures").get("vertebral_classes", ()))
+
+
+def _on_vertebrae(onto, iri: str) -> bool:
+    """Whether a procedure class works on vertebrae, not discs (procedures.json
+    ``vertebral_classes`` and their subclasses: vertebral augmentation, corpectomy)."""
+    return any(onto.is_a(iri, c) for c in _vertebral_procedures())
+
+
 def _modality(doc: Doc, h: Head, section: SectionInfo | None, onto) -> str | None:
     sent = doc.sentences[h.sentence]
     own = section.modality if section else None
@@ -299,6 +310,9 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     own_lats = _lats(b.lateralities)
     if is_proc:
         part = parts[0].part if parts else None
+        if codes and _on_vertebrae(onto, h.concept.iri):
+            # 'T11-T12 kyphoplasty': the two vertebral bodies, not the disc between them
+            codes = [v for c in codes for v in c.split("-")]
         sites = _sites(onto, tuple(codes), part, None, direct)
         return [Cand(concept=h.concept, sites=sites, parts=tuple(cast(str, p.part) for p in parts),
                      laterality=own_lats[0] if own_lats else None, **base)]
