@@ -98,7 +98,8 @@ def test_the_classes_named_by_the_procedure_rules_exist():
 
     onto, _ = shipped_tools()
     d = rules.load("procedures")
-    for name in (*d["referring_classes"], *d["non_operative_classes"]):
+    for name in (*d["referring_classes"], *d["non_operative_classes"], *d["prefix_classes"],
+                 *d["vertebral_classes"]):
         assert onto.get(KG + name) is not None, name
 
 
