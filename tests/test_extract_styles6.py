@@ -329,3 +329,11 @@ def test_a_postoperative_hematoma_is_the_epidural_hematoma_it_names():
 def test_a_vertebral_augmentation_at_a_level_pair_is_at_both_vertebrae():
     x = extract_text("Treatment & Follow Up: T7-T8 vertebroplasty.", fields=True)
     assert {s.level for s in procedure(x, "Vertebroplasty").sites} == {"T7", "T8"}
+
+
+def test_versus_weighs_only_the_alternatives_after_the_comma():
+    x = extract_text("Impression: Small left pleural effusion and left basilar opacity, "
+                     "atelectasis versus pneumonia.", fields=True)
+    assert finding(x, "PleuralEffusion").assertion is Assertion.PRESENT
+    assert finding(x, "Pneumonia").assertion is Assertion.POSSIBLE
+    assert finding(x, "Atelectasis").assertion is Assertion.POSSIBLE

@@ -150,6 +150,11 @@ def find_triggers(text: str) -> list[Trigger]:
         out.append(Trigger(m.start(), m.end(), cat, direction))
     breaks = [Trigger(m.start(), m.start() + 1, "COMMA_CLAUSE", "forward")
               for m in c.comma_clause.finditer(text)]
+    # 'effusion and basilar opacity, atelectasis versus pneumonia': a two-way hedge reaches
+    # back only to the comma before it (the alternatives it weighs), not the whole clause
+    breaks += [Trigger(k, k + 1, "COMMA_BACK", "backward") for t in out
+               if t.direction == "bidirectional" and t.category == "POSSIBLE"
+               and (k := text.rfind(",", max(0, t.start - 80), t.start)) >= 0]
     if breaks:
         out = sorted(out + breaks, key=lambda t: t.start)
     return out
@@ -159,10 +164,13 @@ def find_triggers(text: str) -> list[Trigger]:
 NEAREST_TRIGGERS = 32
 
 
-def _terminated(triggers: list[Trigger], a: int, b: int, forward: bool = False) -> bool:
+def _terminated(triggers: list[Trigger], a: int, b: int, forward: bool = False,
+                two_way: bool = False) -> bool:
     """A terminator between a and b; for a forward trigger also a comma opening a new
-    clause ("no fracture, the disc is herniated")."""
-    cats = ("TERMINATE", "COMMA_CLAUSE") if forward else ("TERMINATE",)
+    clause ("no fracture, the disc is herniated"); looking back from a two-way hedge
+    ('versus'), also the comma before it."""
+    cats = ("TERMINATE", "COMMA_CLAUSE") if forward else (
+        ("TERMINATE", "COMMA_BACK") if two_way else ("TERMINATE",))
     return any(t.category in cats and a <= t.start and t.end <= b for t in triggers)
 
 
@@ -183,7 +191,8 @@ def _applies(t: Trigger, start: int, end: int, clause: tuple[int, int],
     backward = t.direction in ("backward", "bidirectional")
     if forward and t.end <= start and not _terminated(triggers, t.end, start, forward=True):
         return True
-    return backward and t.start >= end and not _terminated(triggers, end, t.start)
+    return backward and t.start >= end and not _terminated(
+        triggers, end, t.start, two_way=t.direction == "bidirectional" and t.category == "POSSIBLE")
 
 
 def context_for(start: int, end: int, clause: tuple[int, int],
@@ -201,7 +210,7 @@ def context_for(start: int, end: int, clause: tuple[int, int],
         k = bisect_left(triggers, start, key=lambda t: t.start)
         triggers = triggers[max(0, k - NEAREST_TRIGGERS):k + NEAREST_TRIGGERS]
     for t in triggers:
-        if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE") or \
+        if t.category in ("PSEUDO", "TERMINATE", "COMMA_CLAUSE", "COMMA_BACK") or \
                 not _applies(t, start, end, clause, triggers):
             continue
         if t.category in _ASSERTIONS:
