@@ -337,3 +337,10 @@ def test_versus_weighs_only_the_alternatives_after_the_comma():
     assert finding(x, "PleuralEffusion").assertion is Assertion.PRESENT
     assert finding(x, "Pneumonia").assertion is Assertion.POSSIBLE
     assert finding(x, "Atelectasis").assertion is Assertion.POSSIBLE
+
+
+def test_posterior_fixation_is_a_fixation_and_pullout_strength_no_failure():
+    x = extract_text("He underwent T8-T12 percutaneous posterior fixation. Cross connectors "
+                     "increase the pullout strength of the screws.")
+    assert performed(x) == ["PosteriorSpinalFixation"]
+    assert "HardwareMigration" not in classes(x)
