@@ -344,3 +344,8 @@ def test_posterior_fixation_is_a_fixation_and_pullout_strength_no_failure():
                      "increase the pullout strength of the screws.")
     assert performed(x) == ["PosteriorSpinalFixation"]
     assert "HardwareMigration" not in classes(x)
+
+
+def test_thoracic_before_a_spinal_finding_is_the_thoracic_spine():
+    x = extract_text("Findings: Stable mild thoracic kyphosis.", fields=True)
+    assert [s.iri.rsplit("#", 1)[1] for s in finding(x, "Kyphosis").sites] == ["ThoracicSpine"]

@@ -128,6 +128,14 @@ def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | 
     return tuple(seen.values())
 
 
+def _spine_region(onto, part: str, own_site: str) -> str | None:
+    """'thoracic kyphosis', 'thoracic spondylosis': a region word the lexicon reads as the
+    body region (the thorax) names the spine's region when the finding's class implies a
+    site of the spine (sites.json spine_regions), not the chest."""
+    region = site_rules().spine_regions.get(part)
+    return region if region and _site_fits(onto, region, own_site) else None
+
+
 @lru_cache(maxsize=1)
 def _vertebral_procedures() -> tuple[str, ...]:
     return tuple(KG + c for c in rules.load("procedures").get("vertebral_classes", ()))
@@ -344,6 +352,8 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         carried) <= 1 else None
     for part, lat in variants:
         groups = per_part.get(part, [[]]) if per_part is not None else level_groups
+        if part and own_site and not _site_fits(onto, part, own_site):
+            part = _spine_region(onto, part, own_site) or part  # 'thoracic kyphosis'
         iri = h.concept.iri
         if part and coordinated and not _site_fits(onto, part, cast(str, own_site)):
             iri = _fallback_parent(onto, iri) or iri  # PedicleCementLeakage + epidural space

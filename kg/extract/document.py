@@ -210,6 +210,7 @@ class _SiteRules:
     inverted: re.Pattern[str]  # 'word of the': the word may name 'N2 word' (sites.json)
     inverted_span: int
     inverted_anchored: bool  # it opens with _INVERTED_LEAD (speed: _inverted_matches)
+    spine_regions: dict[str, str]  # body region IRI -> the spine's region IRI (sites.json)
 
 
 @lru_cache(maxsize=1)
@@ -228,6 +229,7 @@ def site_rules() -> _SiteRules:
         inverted=rules.compile_regex(data.get("inverted_of", r"(?!)"), "sites.json"),
         inverted_span=int(data.get("inverted_span", 0)),
         inverted_anchored=str(data.get("inverted_of", "")).startswith(_INVERTED_LEAD),
+        spine_regions={KG + k: KG + v for k, v in data.get("spine_regions", {}).items()},
     )
 
 
