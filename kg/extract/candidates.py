@@ -128,12 +128,15 @@ def _sites(onto, codes: tuple[str, ...], part: str | None, fallback_part: str | 
     return tuple(seen.values())
 
 
+@lru_cache(maxsize=4096)  # speed: the same part and class site recur
 def _spine_region(onto, part: str, own_site: str) -> str | None:
     """'thoracic kyphosis', 'thoracic spondylosis': a region word the lexicon reads as the
     body region (the thorax) names the spine's region when the finding's class implies a
     site of the spine (sites.json spine_regions), not the chest."""
     region = site_rules().spine_regions.get(part)
-    return region if region and _site_fits(onto, region, own_site) else None
+    if region is None or _site_fits(onto, part, own_site):
+        return None
+    return region if _site_fits(onto, region, own_site) else None
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +144,7 @@ def _vertebral_procedures() -> tuple[str, ...]:
     return tuple(KG + c for c in rules.load("procedures").get("vertebral_classes", ()))
 
 
+@lru_cache(maxsize=4096)  # speed: asked for every procedure mention with a level
 def _on_vertebrae(onto, iri: str) -> bool:
     """Whether a procedure class works on vertebrae, not discs (procedures.json
     ``vertebral_classes`` and their subclasses: vertebral augmentation, corpectomy)."""
@@ -352,7 +356,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         carried) <= 1 else None
     for part, lat in variants:
         groups = per_part.get(part, [[]]) if per_part is not None else level_groups
-        if part and own_site and not _site_fits(onto, part, own_site):
+        if part and own_site:
             part = _spine_region(onto, part, own_site) or part  # 'thoracic kyphosis'
         iri = h.concept.iri
         if part and coordinated and not _site_fits(onto, part, cast(str, own_site)):

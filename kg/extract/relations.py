@@ -37,6 +37,7 @@ class _Cues:
     step_of: tuple[tuple[str, str], ...]  # (step class, the main procedure class it is of)
     expected: frozenset[str]  # what a procedure leaves by design: never its complication
     performed_reference: rules.Finder  # 'during the procedure': the planned one was done
+    performed_reference_needs: tuple[str, ...]  # one of these is in every match (speed)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,7 @@ def cues() -> _Cues:
         step_of=tuple((KG + k, KG + v) for k, v in sorted(d.get("step_of", {}).items())),
         expected=frozenset(KG + c for c in d.get("expected_classes", ())),
         performed_reference=rules.phrase_regex(d.get("performed_reference", []), src),
+        performed_reference_needs=tuple(d.get("performed_reference_needs", ("",))),
     )
 
 
@@ -135,6 +137,9 @@ def _performed_by_reference(g: Graph) -> None:
     if not planned:  # speed: most cases plan nothing
         return
     text = g.doc.text
+    low = rules.lowered(text) or text.lower()
+    if not any(map(low.__contains__, cues().performed_reference_needs)):
+        return  # speed: literal tests before the pattern's scan
     procs = sorted((x.start, i) for i in g.items if i.is_procedure for x in _mentions(g, i))
     for m in cues().performed_reference.finditer(text):
         last = next((i for at, i in reversed(procs) if at < m.start()), None)
@@ -541,7 +546,11 @@ def _complications_after_opening(g: Graph, steps: dict[str, Item]) -> None:
     comma, then an onset cue ('developed', 'complained of'): the findings after the cue,
     to the end of the sentence or the next procedure, are complications of it."""
     text, c = g.doc.text, cues()
+    low = rules.lowered(text) or text.lower()
     for sent in g.doc.sentences:
+        head = low[sent.start:sent.start + 40]
+        if "after" not in head and "following" not in head:
+            continue  # speed: a literal test before the heading and the pattern
         start = after_heading(text, sent.start, sent.end)
         m = _OPENING_AFTER.match(text, start, sent.end)
         if m is None:  # speed: a literal test at each sentence's opening only
