@@ -560,11 +560,11 @@ _SIDE_BEFORE = re.compile(r"\b(left|right|bilateral)\s+(?:[a-z]+\s+)?$", re.IGNO
 
 
 def _listed_rib_tokens(text: str, onto) -> list[SiteToken]:
-    """Site tokens for the ribs named by ordinals listed before 'Nth ribs' (a range
-    '4th-6th ribs' names every rib in it); the last one is the lexicon's own."""
+    """Site tokens for the ribs of an ordinal list ending in 'Nth ribs' (a range '4th-6th
+    ribs' names every rib in it), each with the side written before the list."""
     low = rules.lowered(text) or text.lower()
-    if "rib" not in low:  # speed: a literal test first
-        return []
+    if not any(map(low.__contains__, ("th rib", "st rib", "nd rib", "rd rib"))):
+        return []  # speed: a literal test first
     out: list[SiteToken] = []
     for m in _RIB_LIST.finditer(text):
         firsts = list(_ORDINAL_WORD.finditer(text, m.start(1), m.end(1)))
