@@ -349,3 +349,9 @@ def test_posterior_fixation_is_a_fixation_and_pullout_strength_no_failure():
 def test_thoracic_before_a_spinal_finding_is_the_thoracic_spine():
     x = extract_text("Findings: Stable mild thoracic kyphosis.", fields=True)
     assert [s.iri.rsplit("#", 1)[1] for s in finding(x, "Kyphosis").sites] == ["ThoracicSpine"]
+
+
+def test_suggesting_is_a_hedge():
+    x = extract_text("Findings: Blunting of the right costophrenic angle suggesting a small "
+                     "effusion.", fields=True)
+    assert finding(x, "Effusion").assertion is Assertion.POSSIBLE
