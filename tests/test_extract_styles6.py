@@ -355,3 +355,21 @@ def test_suggesting_is_a_hedge():
     x = extract_text("Findings: Blunting of the right costophrenic angle suggesting a small "
                      "effusion.", fields=True)
     assert finding(x, "Effusion").assertion is Assertion.POSSIBLE
+
+
+def test_a_state_said_of_an_implant_is_a_hardware_finding():
+    x = extract_text("Findings: The femoral stem is loose. Broken inferior screw at C7. Loose "
+                     "bodies in the knee.", fields=True)
+    assert "Loosening" in classes(x) and "LooseBody" in classes(x)
+    assert levels(finding(x, "HardwareFracture")) == {"C7"}
+
+
+def test_the_hardware_state_classes_exist():
+    from conftest import shipped_tools
+
+    from kg.extract import rules
+    from kg.namespaces import KG
+
+    onto, _ = shipped_tools()
+    for name in rules.load("descriptors")["hardware_states"]["states"].values():
+        assert onto.get(KG + name) is not None, name

@@ -419,6 +419,57 @@ def _phrase_heads(text: str, heads: list[Head], lex, onto,
     return out
 
 
+@dataclass(frozen=True)
+class _HardwareRules:
+    said: re.Pattern[str]  # 'the femoral stem is loose'
+    before: re.Pattern[str]  # 'broken inferior screw'
+    classes: dict[str, str]  # state words (lower case, single-spaced) -> finding class IRI
+    needs: tuple[str, ...]  # the state words' first words: one is in every match (speed)
+
+
+@lru_cache(maxsize=1)
+def _hardware_rules() -> _HardwareRules | None:
+    """descriptors.json ``hardware_states`` compiled, or None when it names nothing."""
+    d = rules.load("descriptors").get("hardware_states", {})
+    nouns, states = d.get("nouns", []), d.get("states", {})
+    if not nouns or not states:
+        return None
+    noun = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
+    state = "|".join(sorted((r"\s+".join(map(re.escape, k.split())) for k in states),
+                            key=len, reverse=True))
+    said = rules.compile_regex(
+        r"\b(?:" + noun + r")\s+(?:is|are|was|were|appears?|appeared|became|remains?)\s+"
+        r"(?:(?:also|now|slightly|partially|mildly|clearly)\s+)?(?P<state>" + state + r")\b",
+        "descriptors.json")
+    before = rules.compile_regex(
+        r"\b(?P<state>" + state + r")\s+(?:[A-Za-z-]+\s+)?(?:" + noun + r")\b",
+        "descriptors.json")
+    return _HardwareRules(said, before, {" ".join(k.lower().split()): KG + v
+                                         for k, v in states.items()},
+                          tuple({k.split()[0].lower() for k in states}))
+
+
+def _hardware_state_heads(text: str, heads: list[Head], onto,
+                          sent_starts: list[int]) -> list[Head]:
+    """'The femoral stem is loose', 'broken inferior screw': a state word said of an
+    implant noun (descriptors.json hardware_states) is a hardware finding; its head spans
+    the noun and the state word, so levels and sides before the noun bind to it."""
+    hr = _hardware_rules()
+    low = rules.lowered(text) or text.lower()
+    if hr is None or not any(map(low.__contains__, hr.needs)):
+        return []  # speed: a literal test first
+    taken = Spans([(h.start, h.end) for h in heads])
+    out: list[Head] = []
+    for m in (*hr.said.finditer(text), *hr.before.finditer(text)):
+        a, b = m.span("state")
+        concept = onto.get(hr.classes[" ".join(m["state"].lower().split())])
+        if concept is None or taken.overlaps(a, b):
+            continue
+        s = max(0, bisect.bisect_right(sent_starts, m.start()) - 1)
+        out.append(Head(m.start(), m.end(), concept, s, rule="hardware-state"))
+    return out
+
+
 def _title_sections(case: CaseText) -> list[SectionInfo]:
     """A line of the text equal to the case title is a title section."""
     if not case.title:
@@ -507,6 +558,7 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     heads.extend(_coordinated_phrase_heads(text, heads, lex, onto))
     heads.extend(_inverted_heads(text, heads, lex, onto, sent_starts))
     heads.extend(_phrase_heads(text, heads, lex, onto, sent_starts))
+    heads.extend(_hardware_state_heads(text, heads, onto, sent_starts))
     tokens.extend(_level_tokens(levels))
     tokens.extend(_adverb_tokens(text, onto, heads, tokens))
     tokens.extend(_listed_rib_tokens(text, onto))
