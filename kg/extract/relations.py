@@ -456,8 +456,9 @@ def complications(g: Graph, steps: dict[str, Item]) -> None:
         if finding is None:
             continue
         for f in g.items_of(finding):
-            for p in g.items_of(proc):
-                p = steps.get(p.key, p) if not p.planned else _performed_as(g, p)
+            for named_proc in g.items_of(proc):
+                p = (_performed_as(g, named_proc) if named_proc.planned
+                     else steps.get(named_proc.key, named_proc))
                 if p is None:
                     continue  # a planned procedure caused nothing
                 if (f.assertion is not Assertion.ABSENT and not g.has(p, "treats")
