@@ -109,3 +109,13 @@ def test_a_stale_binary_stops_a_build_before_it_writes(tmp_path, monkeypatch):
     with pytest.raises(_compile.StaleBinaryError, match="older mod.py"):
         run_build([case], output=out)
     assert out.read_text(encoding="utf-8") == "earlier output\n"
+
+
+def test_the_extraction_modules_pass_the_type_check_mypyc_runs(tmp_path):
+    """mypyc refuses a module its type check rejects, and `make compile` then falls back
+    to pure Python (slower, but every other test still passes): check the types here."""
+    api = pytest.importorskip("mypy.api")
+    files = [str(p) for p in _compile.sources()]
+    out, err, code = api.run([*_compile.MYPY_FLAGS, "--cache-dir", str(tmp_path / "cache"),
+                              "--no-error-summary", *files])
+    assert code == 0, out + err
