@@ -306,3 +306,42 @@ def test_a_text_holding_an_underscore_is_scanned_not_seeded():
     ws.seed(text, Lexicon([("pain", "http://example.org/Pain", True)]).match_words(text)[1])
     assert ws._last[0] is None
     assert ws.index(rules.lowered(text))["no"] == [m.start() for m in re.finditer(r"\bno\b", text)]
+
+
+def test_regex_first_words_are_the_runs_a_match_opens_with():
+    from kg.extract import rules
+
+    assert rules.regex_first_words(r"post-?operatively") == {"post", "postoperatively"}
+    assert rules.regex_first_words(r"(?:not|non-?)\s?dysmorphic") == \
+        {"not", "non", "notdysmorphic", "nondysmorphic"}
+    assert rules.regex_first_words(r"stabili[sz]e|R0\s+resection") == \
+        {"stabilise", "stabilize", "r0"}
+
+
+@pytest.mark.parametrize("body", [r"\w+ of", r"-?foo", r"a*b", r"x?", r"[a-z]+ing", r"."])
+def test_regex_first_words_give_up_on_an_open_ended_start(body):
+    from kg.extract import rules
+
+    assert rules.regex_first_words(body) is None
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:post-?operatively|after (?:the|her)\s+surgery|a-?febrile)",
+    r"(?:R0\s+resection|non-?\s?focal\s+neuro)",  # capitals: case-folded, same offsets
+])
+def test_lower_scan_searched_by_first_words_finds_what_the_regex_finds(pattern):
+    from kg.extract import rules
+
+    whole = r"(?<![\w/-])" + pattern + r"(?![\w/])"
+    scan = rules.LowerScan(whole, "test", firsts=rules.regex_first_words(pattern))
+    text = ("Postoperatively she was afebrile; AFTER THE  Surgery, a-febrile, r0 Resection, "
+            "nonpostoperatively, post-operatively/x, x/afebrile, Non focal NEURO, "
+            "nonfocal neuro. " * 4)
+    assert scan.firsts is not None and len(text) >= rules.INDEX_MIN_CHARS
+    plain = re.compile(whole, re.IGNORECASE)
+    for pos, end in [(0, len(text)), (0, 60), (17, 300), (100, 101), (300, 40)]:
+        assert [m.span() for m in scan.finditer(text, pos, end)] == \
+            [m.span() for m in plain.finditer(text, pos, end)]
+        m, p = scan.search(text, pos, end), plain.search(text, pos, end)
+        assert (m.span() if m else None) == (p.span() if p else None)
+    assert len(list(scan.finditer(text))) >= 12

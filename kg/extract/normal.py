@@ -33,6 +33,10 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gat
         raise rules.RuleError("normal_statements.json: needs must be non-empty lists of "
                               "lower-case words")
     gate = rules.Gate(None if None in needs else tuple(sorted({w for n in needs for w in n})))
+    # speed: every statement's first words indexed now, not when a subset first needs them
+    firsts = rules.regex_first_words(body)
+    if firsts is not None:
+        rules.register_first_words(firsts)
     return pattern, tuple(tuple(st["absent"]) for st in data), gate
 
 
@@ -53,8 +57,10 @@ def _subset_pattern(kept: tuple[int, ...]) -> rules.LowerScan:
     words of only a few statements, and each alternative costs at every position)."""
     patterns, _needs = _statements()
     body = "|".join(f"(?P<s{i}>{patterns[i]})" for i in kept)
-    # speed: scanned over the lower-cased text when the subset's patterns allow it
-    return rules.LowerScan(r"(?<![\w/-])(?:" + body + r")(?![\w/])", "normal_statements.json")
+    # speed: scanned over the lower-cased text when the subset's patterns allow it, and
+    # searched by the first-word index when its statements' first words are known
+    return rules.LowerScan(r"(?<![\w/-])(?:" + body + r")(?![\w/])", "normal_statements.json",
+                           firsts=rules.regex_first_words(body))
 
 
 def _pattern_for(text: str) -> re.Pattern[str] | rules.LowerScan | None:

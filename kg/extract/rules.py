@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -111,8 +111,13 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
     # speed: a lower-case ASCII alternation scans the lower-cased text (LowerScan)
     # speed: a match opens with a match of the bare alternation, which the regex engine
     # finds by skipping ahead to its first letters (LowerScan's ``skip``)
-    scan = LowerScan(r"(?<![\w/-])" + body + r"(?![\w/])", source, skip=body)
-    return scan if scan._lower is not None else scan._folded
+    pattern = r"(?<![\w/-])" + body + r"(?![\w/])"
+    scan = LowerScan(pattern, source, skip=body)
+    if scan._lower is None:
+        return scan._folded
+    # speed: searched by the first-word index where the phrases' first words are known
+    firsts = regex_first_words(body)
+    return scan if firsts is None else LowerScan(pattern, source, skip=body, firsts=firsts)
 
 
 # Characters whose lower-case form is not one character, or that ``re.IGNORECASE``
@@ -215,6 +220,110 @@ def first_words(phrases: list[str] | tuple[str, ...]) -> frozenset[str] | None:
             return None
         out.add(m.group())
     return frozenset(out) if out else None
+
+
+class _Unbounded(Exception):
+    """A regex whose leading word runs are no small finite set (regex_first_words)."""
+
+
+# regex_first_words gives up beyond this many runs (partial or whole) of one pattern
+_MAX_RUNS = 64
+
+
+def regex_first_words(body: str) -> frozenset[str] | None:
+    """The leading word-character runs (lower case) that a case-insensitive match of the
+    regex ``body`` opens with, when they are a small finite set: ``post-?operatively`` ->
+    {post, postoperatively}.  For a body whose pattern is followed by ``(?![\\w/])`` (a run
+    still open where the body ends is whole there).  None when a match may open with
+    something else (a non-word character, a class of many letters, an unbounded
+    repetition of letters ...): such a pattern is not indexed (speed only: the index tells
+    :class:`LowerScan` where to try a match instead of scanning every offset)."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        tree = parser.parse(body, re.IGNORECASE)
+        opens, closed = _runs_of(list(tree), {""})
+    except (_Unbounded, re.error, RecursionError):
+        return None
+    out = opens | closed
+    return frozenset(out) if out and "" not in out else None
+
+
+def _runs_of(items: list[Any], opens: set[str]) -> tuple[set[str], set[str]]:
+    """(runs still open, runs ended) after the regex items ``items`` (sre parse tree
+    nodes), from the runs ``opens``; :class:`_Unbounded` when they are no small set."""
+    closed: set[str] = set()
+    for op, av in items:
+        if not opens:
+            break  # every run has ended: what follows does not matter
+        opens, ended = _runs_of_item(str(op), av, opens)
+        closed |= ended
+        if "" in closed or len(opens) + len(closed) > _MAX_RUNS:
+            raise _Unbounded  # a match opening with a non-word character, or too many
+    return opens, closed
+
+
+def _word_char(code: int) -> bool | None:
+    """Whether the character ``code`` is a word character (ASCII only; else None)."""
+    ch = chr(code)
+    if not ch.isascii():
+        return None
+    return ch.isalnum() or ch == "_"
+
+
+def _runs_of_item(op: str, av: Any, opens: set[str]) -> tuple[set[str], set[str]]:
+    """:func:`_runs_of` of one parse-tree node."""
+    if op == "LITERAL":
+        word = _word_char(av)
+        if word is None:
+            raise _Unbounded
+        return ({p + chr(av).lower() for p in opens}, set()) if word else (set(), opens)
+    if op == "IN":
+        chars: list[str] = []
+        ends = True
+        for kind, value in av:
+            if str(kind) == "LITERAL" and _word_char(value) is not None:
+                if _word_char(value):
+                    chars.append(chr(value).lower())
+                    ends = False
+            elif not (str(kind) == "CATEGORY" and str(value) == "CATEGORY_SPACE"):
+                raise _Unbounded  # a range, a negation, \w, \d ...: not enumerated
+        if chars and len(chars) < len(av):
+            raise _Unbounded  # word and non-word characters mixed
+        return (set(), opens) if ends else ({p + c for p in opens for c in chars}, set())
+    if op == "BRANCH":
+        out_open: set[str] = set()
+        out_closed: set[str] = set()
+        for alternative in av[1]:
+            o, c = _runs_of(list(alternative), set(opens))
+            out_open |= o
+            out_closed |= c
+        return out_open, out_closed
+    if op == "SUBPATTERN":
+        if av[1] or av[2]:
+            raise _Unbounded  # flags changed inside
+        return _runs_of(list(av[3]), opens)
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, sub = av
+        result: set[str] = set()
+        closed: set[str] = set()
+        current = opens
+        count = 0
+        while True:
+            if count >= low:
+                result |= current
+            if count == high or not current:
+                break
+            if count >= 4:
+                raise _Unbounded  # letters repeated without a small bound
+            current, ended = _runs_of(list(sub), current)
+            closed |= ended
+            count += 1
+        return result, closed
+    if op in ("AT", "ASSERT", "ASSERT_NOT"):
+        return opens, set()  # zero-width: it only rules matches out
+    raise _Unbounded  # any character, a back-reference, a conditional ...
 
 
 class _WordStarts:
@@ -434,12 +543,7 @@ class PhrasePattern(_LowerScanning):
         if low is None:
             return None
         version = _WORD_STARTS.version
-        index = _WORD_STARTS.index(low)
-        if len(self.firsts) < len(index):
-            lists = [index[w] for w in self.firsts if w in index]
-        else:
-            lists = [at for w, at in index.items() if w in self.firsts]
-        cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+        cands = _candidates(self.firsts, _WORD_STARTS.index(low))
         self._last = (text, version, (low, cands))
         return low, cands
 
@@ -447,23 +551,7 @@ class PhrasePattern(_LowerScanning):
                  first_only: bool) -> list[re.Match[str]]:
         """What ``finditer`` (or, ``first_only``, ``search``) over low[pos:endpos] finds,
         trying ``match`` only at the candidate offsets."""
-        out: list[re.Match[str]] = []
-        free = pos
-        match = self._lower.match
-        # walk by index from pos (no slice of the tail: a window costs its own length)
-        for i in range(bisect_left(cands, pos), len(cands)):
-            at = cands[i]
-            if at >= endpos:
-                break
-            if at < free:
-                continue
-            m = match(low, at, endpos)
-            if m is not None:
-                out.append(m)
-                if first_only:
-                    break
-                free = m.end()
-        return out
+        return _matches_at(self._lower.match, low, cands, pos, endpos, first_only)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = lowered(text)
@@ -483,6 +571,40 @@ class PhrasePattern(_LowerScanning):
             found = self._indexed(starts[0], starts[1], pos, endpos, True)
             return found[0] if found else None
         return super().search(text, pos, endpos)
+
+
+def _candidates(firsts: frozenset[str], index: dict[str, list[int]]) -> list[int]:
+    """The sorted offsets where one of the words ``firsts`` stands (``index``: see
+    :meth:`_WordStarts.index`)."""
+    if len(firsts) < len(index):
+        lists = [index[w] for w in firsts if w in index]
+    else:
+        lists = [at for w, at in index.items() if w in firsts]
+    return lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+
+
+def _matches_at(match: Callable[[str, int, int], re.Match[str] | None], subject: str,
+                cands: list[int], pos: int, endpos: int,
+                first_only: bool) -> list[re.Match[str]]:
+    """What ``finditer`` (or, ``first_only``, ``search``) over subject[pos:endpos] finds
+    for a pattern whose matches start only at the offsets ``cands`` (sorted), trying its
+    ``match`` there alone."""
+    out: list[re.Match[str]] = []
+    free = pos
+    # walk by index from pos (no slice of the tail: a window costs its own length)
+    for i in range(bisect_left(cands, pos), len(cands)):
+        at = cands[i]
+        if at >= endpos:
+            break
+        if at < free:
+            continue
+        m = match(subject, at, endpos)
+        if m is not None:
+            out.append(m)
+            if first_only:
+                break
+            free = m.end()
+    return out
 
 
 _GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
@@ -505,10 +627,20 @@ class LowerScan(_LowerScanning):
     (speed; the same matches: no match of the pattern starts before that offset).
     """
 
-    __slots__ = ("pattern", "_folded", "_lower", "_skip")
+    __slots__ = ("pattern", "_folded", "_lower", "_skip", "firsts", "_last")
 
-    def __init__(self, pattern: str, source: str, skip: str | None = None):
+    def __init__(self, pattern: str, source: str, skip: str | None = None,
+                 firsts: frozenset[str] | None = None):
         self.pattern = pattern
+        # ``firsts``: the word runs every match opens with, not preceded by a word
+        # character, "/" or "-" (as :func:`regex_first_words` finds them for a pattern
+        # ``(?<![\w/-])body(?![\w/])``); long texts are then searched by the first-word
+        # index (:class:`_WordStarts`), ``match`` tried only where one stands (speed)
+        self.firsts = firsts
+        # (text, index version, (its lowered form, candidate offsets) or None)
+        self._last: tuple[str | None, int, tuple[str, list[int]] | None] = (None, -1, None)
+        if firsts is not None:
+            _WORD_STARTS.register(firsts)
         self._folded = compile_regex(pattern, source)
         # a group's name is no text to match: "(?P<Name>" does not stop the lower scan
         bare = _GROUP_NAME.sub("(", pattern)
@@ -526,12 +658,38 @@ class LowerScan(_LowerScanning):
         m = self._skip.search(subject, pos, endpos)
         return None if m is None else m.start()
 
+    def _indexed(self, text: str, pos: int, endpos: int,
+                 first_only: bool) -> list[re.Match[str]] | None:
+        """What ``finditer`` (``first_only``: ``search``) finds, by the first-word index;
+        None when the pattern or the text is not indexed."""
+        if self.firsts is None or len(text) < INDEX_MIN_CHARS:
+            return None
+        seen, version, found = self._last
+        if seen is not text or version != _WORD_STARTS.version:
+            low = lowered(text)
+            version = _WORD_STARTS.version  # read before the index: see _WordStarts.index
+            found = None if low is None else \
+                (low, _candidates(self.firsts, _WORD_STARTS.index(low)))
+            self._last = (text, version, found)
+        if found is None:
+            return None
+        if self._lower is not None:
+            return _matches_at(self._lower.match, found[0], found[1], pos, endpos, first_only)
+        # a pattern with capitals: case-insensitive over the text, at the same offsets
+        return _matches_at(self._folded.match, text, found[1], pos, endpos, first_only)
+
     def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        found = self._indexed(text, pos, endpos, False)
+        if found is not None:
+            return iter(found)
         pattern, subject = self._pick(text)
         at = self._skipped(pattern, subject, pos, endpos)
         return iter(()) if at is None else pattern.finditer(subject, at, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        found = self._indexed(text, pos, endpos, True)
+        if found is not None:
+            return found[0] if found else None
         pattern, subject = self._pick(text)
         at = self._skipped(pattern, subject, pos, endpos)
         return None if at is None else pattern.search(subject, at, endpos)
