@@ -288,11 +288,12 @@ def test_index_from_the_lexicon_split_is_the_scanned_index(text):
     low = rules.lowered(text)
     assert low is not None and len(text) >= rules.INDEX_MIN_CHARS
     ws = rules._WORD_STARTS
-    ws._last = (None, -1, {})
-    scanned = ws.index(low)
-    ws._last = (None, -1, {})
+    ws._last = (None, -1, {}, {})
+    scanned, glued = ws.index(low), ws.glued(low)
+    ws._last = (None, -1, {}, {})
     ws.seed(text, words)
     assert ws._last[0] is low and ws._last[2] == scanned and len(scanned) >= 2
+    assert ws._last[3] == glued
 
 
 def test_a_text_holding_an_underscore_is_scanned_not_seeded():
@@ -302,7 +303,7 @@ def test_a_text_holding_an_underscore_is_scanned_not_seeded():
     text = "no_pain and no pain " * 20
     rules.register_first_words(frozenset({"no"}))
     ws = rules._WORD_STARTS
-    ws._last = (None, -1, {})
+    ws._last = (None, -1, {}, {})
     ws.seed(text, Lexicon([("pain", "http://example.org/Pain", True)]).match_words(text)[1])
     assert ws._last[0] is None
     assert ws.index(rules.lowered(text))["no"] == [m.start() for m in re.finditer(r"\bno\b", text)]
@@ -345,3 +346,23 @@ def test_lower_scan_searched_by_first_words_finds_what_the_regex_finds(pattern):
         m, p = scan.search(text, pos, end), plain.search(text, pos, end)
         assert (m.span() if m else None) == (p.span() if p else None)
     assert len(list(scan.finditer(text))) >= 12
+
+
+@pytest.mark.parametrize("seeded", [False, True])
+def test_word_starts_are_where_the_word_bounded_regex_matches(seeded):
+    from kg.extract import rules
+    from kg.lexicon import Lexicon
+
+    words = frozenset({"he", "his", "removed"})
+    rules.register_first_words(words)
+    text = ("He said his cement was removed; s/he, re-removed, he's, x-HIS, theirs, "
+            "Removed/he, removedx, 2he, _he_ ok. " * 4)
+    if seeded:  # the index built from the lexicon's split, as analyse does
+        text = text.replace("_", " ")
+        split = Lexicon([("pain", "http://x.org/P", True)]).match_words(text)[1]
+        rules.seed_word_starts(text, split)
+    found = rules.word_starts(text, words)
+    pattern = re.compile(r"\b(?:he|his|removed)\b", re.IGNORECASE)
+    assert found == [m.start() for m in pattern.finditer(text)]
+    assert len(found) >= 28
+    assert rules.word_starts("he was removed", words) is None  # short: scanned instead

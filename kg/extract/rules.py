@@ -333,8 +333,9 @@ class _WordStarts:
         self.words: set[str] = set()
         self.finder: re.Pattern[str] | None = None
         self.version = 0
-        # (lowered text, version, its index), replaced in one assignment
-        self._last: tuple[str | None, int, dict[str, list[int]]] = (None, -1, {})
+        # (lowered text, version, its index, its glued index), replaced in one assignment
+        self._last: tuple[str | None, int, dict[str, list[int]], dict[str, list[int]]] = \
+            (None, -1, {}, {})
 
     def register(self, words: frozenset[str]) -> None:
         if not words <= self.words:
@@ -344,23 +345,34 @@ class _WordStarts:
 
     def index(self, low: str) -> dict[str, list[int]]:
         """First word -> its offsets in ``low`` (sorted), for the registered words."""
-        seen, version, index = self._last
+        return self._indexes(low)[0]
+
+    def glued(self, low: str) -> dict[str, list[int]]:
+        """:meth:`index` of the registered words that stand right after "/" or "-"
+        (which :meth:`index` leaves out): with both, every whole word-character run."""
+        return self._indexes(low)[1]
+
+    def _indexes(self, low: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """(:meth:`index`, :meth:`glued`) of ``low``."""
+        seen, version, index, glued = self._last
         if seen is low and version == self.version:
-            return index
+            return index, glued
         version = self.version  # read before the finder: a later word forces a rebuild
         finder = self.finder
         if finder is None:
             finder = self.finder = re.compile(
-                r"(?<![\w/-])" + trie_alternation(sorted(self.words)) + r"(?!\w)")
-        index = {}
+                r"(?<!\w)" + trie_alternation(sorted(self.words)) + r"(?!\w)")
+        index, glued = {}, {}
         for m in finder.finditer(low):
-            at = index.get(m.group())
+            a = m.start()
+            into = glued if a > 0 and low[a - 1] in "/-" else index
+            at = into.get(m.group())
             if at is None:
-                index[m.group()] = [m.start()]
+                into[m.group()] = [a]
             else:
-                at.append(m.start())
-        self._last = (low, version, index)
-        return index
+                at.append(a)
+        self._last = (low, version, index, glued)
+        return index, glued
 
 
     def seed(self, text: str, parts: list[str]) -> None:
@@ -381,23 +393,24 @@ class _WordStarts:
         if not words:
             return  # nothing registered yet: no pattern asks
         # apostrophes inside the words (joining runs), in text order
-        glued = sorted(at for ch in _APOSTROPHES for at in _find_all(text, ch))
+        apostrophes = sorted(at for ch in _APOSTROPHES for at in _find_all(text, ch))
         index: dict[str, list[int]] = {}
+        glued: dict[str, list[int]] = {}
         k = 0  # the next apostrophe not yet passed
         at = 0
         for i, part in enumerate(parts):
             end = at + len(part)
             if i & 1:
-                while k < len(glued) and glued[k] < at:
+                while k < len(apostrophes) and apostrophes[k] < at:
                     k += 1
                 start = at
-                while k < len(glued) and glued[k] < end:  # a run ends at each apostrophe
-                    _add_run(index, words, low, start, glued[k])
-                    start = glued[k] + 1
+                while k < len(apostrophes) and apostrophes[k] < end:  # a run ends at each one
+                    _add_run(index, glued, words, low, start, apostrophes[k])
+                    start = apostrophes[k] + 1
                     k += 1
-                _add_run(index, words, low, start, end)
+                _add_run(index, glued, words, low, start, end)
             at = end
-        self._last = (low, version, index)
+        self._last = (low, version, index, glued)
 
 
 # The apostrophes that join the lexicon's words and are no word characters ("ʼ", a
@@ -415,14 +428,16 @@ def _find_all(text: str, ch: str) -> list[int]:
     return out
 
 
-def _add_run(index: dict[str, list[int]], words: set[str], low: str, a: int, b: int) -> None:
-    """Index the word-character run low[a:b] when it is a registered word not preceded by
-    "/" or "-" (what the scan's pattern asks)."""
+def _add_run(index: dict[str, list[int]], glued: dict[str, list[int]], words: set[str],
+             low: str, a: int, b: int) -> None:
+    """Index the word-character run low[a:b] when it is a registered word: in ``glued``
+    when "/" or "-" stands before it, else in ``index`` (as the scan sorts them)."""
     word = low[a:b]
-    if word in words and (a == 0 or low[a - 1] not in "/-"):
-        at = index.get(word)
+    if word in words:
+        into = glued if a > 0 and low[a - 1] in "/-" else index
+        at = into.get(word)
         if at is None:
-            index[word] = [a]
+            into[word] = [a]
         else:
             at.append(a)
 
@@ -441,6 +456,25 @@ def seed_word_starts(text: str, parts: list[str]) -> None:
     when compiled (:data:`_SEEDS`)."""
     if _SEEDS:
         _WORD_STARTS.seed(text, parts)
+
+
+def word_starts(text: str, words: frozenset[str]) -> list[int] | None:
+    """Where in ``text`` a whole word of ``words`` stands (sorted offsets of the
+    word-character runs, neither preceded nor followed by a word character, that are one
+    of ``words`` compared case-insensitively: what ``\\b(?:word|...)\\b`` finds), from
+    the first-word index (speed: no scan); ``words`` lower case, registered with
+    :func:`register_first_words`.  None for a text not indexed (short, or its lower case
+    shifts offsets): scan that one."""
+    if len(text) < INDEX_MIN_CHARS:
+        return None
+    low = lowered(text)
+    if low is None:
+        return None
+    index, glued = _WORD_STARTS._indexes(low)
+    found = [at for w in words if w in index for at in index[w]]
+    found += [at for w in words if w in glued for at in glued[w]]
+    found.sort()
+    return found
 
 
 def register_first_words(words: frozenset[str]) -> None:
