@@ -366,3 +366,39 @@ def test_word_starts_are_where_the_word_bounded_regex_matches(seeded):
     assert found == [m.start() for m in pattern.finditer(text)]
     assert len(found) >= 28
     assert rules.word_starts("he was removed", words) is None  # short: scanned instead
+
+
+def test_line_anchored_patterns_are_told_apart():
+    from kg.extract import rules
+
+    assert rules.line_anchored(re.compile(r"^[ \t]*(?P<name>[A-Z]\w*):", re.MULTILINE))
+    assert not rules.line_anchored(re.compile(r"^[ \t]*\w+:"))  # no MULTILINE: text start
+    assert not rules.line_anchored(re.compile(r"^a|b", re.MULTILINE))  # b anywhere
+    assert not rules.line_anchored(re.compile(r"(?:^a)?b", re.MULTILINE))
+
+
+@pytest.mark.parametrize("pattern", [r"^[ \t]*(?P<name>[A-Z][A-Za-z ]{0,20}?)[ \t]*:(?=[ \t]|$)",
+                                     r"^(?:x|$)", r"^[^\n]*\n[A-Z]"])
+def test_finditer_lines_finds_what_finditer_finds(pattern):
+    from kg.extract import rules
+
+    rx = re.compile(pattern, re.MULTILINE)
+    text = "Findings: a\n  CT Head: b:\nno: c\n\nImpression:\nx\nLabs : d\n"
+    for pos, end in [(0, len(text)), (0, 30), (1, 200), (11, 40), (12, 12), (len(text), 99),
+                     (5, 2)]:
+        assert [m.span() for m in rules.finditer_lines(rx, text, pos, end)] == \
+            [m.span() for m in rx.finditer(text, pos, end)]
+    assert rules.finditer_lines(rx, text)
+
+
+def test_level_ordinals_found_by_their_words_are_the_scanned_matches():
+    from kg.extract import levels, rules
+
+    c = levels._compiled()
+    text = ("The FIRST lumbar vertebra, the twelfth thoracic  body; re-fifth lumbar level, "
+            "a first-lumbar x, second/first sacral segment, third cervical nerve root. " * 3)
+    assert c.ordinal_words is not None and len(text) >= rules.INDEX_MIN_CHARS
+    found = rules.finditer_words(c.ordinal, text, c.ordinal_words)
+    assert found is not None and len(found) >= 12
+    assert [m.span() for m in found] == [m.span() for m in c.ordinal.finditer(text)]
+

@@ -336,6 +336,7 @@ def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:(?:and|with)\s+)?|\s+(?:and|with)\s+", re.IGNORECASE)
 _LIST_STOP = frozenset({"of", "in", "at", "on", "to", "from", "no", "not", "without", "but",
                         "which", "that", "is", "are", "was", "were", "or", "nor", "for"})
+_LIST_WORD = re.compile(r"[\w-]+")  # speed: compiled once, not looked up per word
 
 
 def _list_link(gap: str) -> bool:
@@ -345,7 +346,7 @@ def _list_link(gap: str) -> bool:
         return False
     for piece in pieces:
         words = piece.split()
-        if len(words) > 3 or any(w.lower() in _LIST_STOP or not re.fullmatch(r"[\w-]+", w)
+        if len(words) > 3 or any(w.lower() in _LIST_STOP or not _LIST_WORD.fullmatch(w)
                                  for w in words):
             return False
     return True

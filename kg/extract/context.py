@@ -339,11 +339,13 @@ def _more_words(n: int) -> re.Pattern[str]:
 def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
                      allow_coordination: bool = False) -> bool:
     """Whether text[a:b] (between a modifier and its head) stays inside one noun phrase."""
+    gap = text[a:b]
+    if not gap or gap.isspace():
+        return True  # speed: blanks alone hold no word and no break (no regex asked)
     # speed: more than max_words words read up to the word past the limit, not the gap
     # (the pattern has no look-around, so text[a:b] and pos/endpos read the same)
     if _more_words(max_words).match(text, a, b):
         return False
-    gap = text[a:b]
     if allow_coordination:
         gap = _COORDINATION.sub(" ", gap)
     return not _NP_BREAK.search(gap)

@@ -320,7 +320,7 @@ def coordinated_ends() -> tuple[str, ...] | None:
 def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
     plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     pattern = coordinated_word()
     ends = coordinated_ends()
     out = []
@@ -371,7 +371,7 @@ def _inverted_heads(text: str, heads: list[Head], lex, onto,
     sr = site_rules()
     if " of " not in text:
         return []
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     out: list[Head] = []
     for m in _inverted_matches(text, sr):
         a, b = m.start("word"), m.end("word")
@@ -395,7 +395,7 @@ def _phrase_heads(text: str, heads: list[Head], lex, onto,
                   sent_starts: list[int]) -> list[Head]:
     """Procedures named by a passive participle or a noun of action ('the cement was
     removed', 'removal of the cement fragment'; :mod:`kg.extract.procedure_phrases`)."""
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     out: list[Head] = []
     for a, b, concept, rule in find_procedure_phrases(
             text, taken.overlaps, lambda term: _full_concept(lex, onto, term)):
@@ -521,7 +521,7 @@ def _level_tokens(levels: list[LevelMention]) -> list[SiteToken]:
 def _adverb_tokens(text: str, onto, heads: list[Head], tokens: list[SiteToken]) -> list[SiteToken]:
     """Site words the lexicon left uncovered ("intrathecally"), if the ontology has the class."""
     sr = site_rules()
-    taken = Spans([(h.start, h.end) for h in heads] + [(t.start, t.end) for t in tokens])
+    taken = _Taken(heads, tokens)
     out = []
     for m in sr.adverbs.finditer(text):
         iri = sr.adverb_map.get(m.group().lower())
@@ -544,6 +544,26 @@ class Spans:
         """Whether some span s has s.start < b and a < s.end."""
         k = bisect.bisect_left(self._starts, b) - 1
         return k >= 0 and self._reach[k] > a
+
+
+class _Taken:
+    """The spans of ``heads`` (and ``tokens``) as :class:`Spans`, built at the first
+    question (speed: most texts ask none)."""
+
+    def __init__(self, heads: list[Head], tokens: list[SiteToken] | None = None):
+        self._heads = heads
+        self._tokens = tokens
+        self._spans: Spans | None = None
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """:meth:`Spans.overlaps` of the heads' (and tokens') spans."""
+        spans = self._spans
+        if spans is None:
+            pairs = [(h.start, h.end) for h in self._heads]
+            if self._tokens is not None:
+                pairs += [(t.start, t.end) for t in self._tokens]
+            spans = self._spans = Spans(pairs)
+        return spans.overlaps(a, b)
 
 
 def _normal_heads(doc: Doc, lex, onto) -> list[Head]:

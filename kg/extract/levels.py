@@ -74,6 +74,7 @@ class _Compiled:
     axis: re.Pattern[str]
     axis_near: re.Pattern[str]
     ordinal: rules.LowerScan
+    ordinal_words: frozenset[str] | None  # the words every ordinal match opens with
     ordinals: dict[str, int]
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
@@ -117,6 +118,10 @@ def _compiled() -> _Compiled:
         + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b")
     # speed: the scan starts where the words match without the opening \b (skip)
     ordinal = rules.LowerScan(r"\b" + ordinal_body, src, skip=ordinal_body)
+    # speed: the ordinal words a match opens with, looked up in the first-word index
+    ordinal_words = rules.regex_first_words(ordinal_body)
+    if ordinal_words is not None:
+        rules.register_first_words(ordinal_words)
     exclusions = tuple(
         _Exclusion(
             name=e["name"],
@@ -138,7 +143,7 @@ def _compiled() -> _Compiled:
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
         axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
         axis_requires=data["axis_word"].get("requires", "").lower(),
-        ordinal=ordinal, ordinals=ordinals, regions=regions,
+        ordinal=ordinal, ordinals=ordinals, regions=regions, ordinal_words=ordinal_words,
         ordinal_gate=rules.Gate(tuple(sorted(regions))),
         ordinal_word_gate=rules.Gate(rules.needles(list(ordinals))),
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
@@ -235,8 +240,12 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
-    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) \
-            and c.ordinal_word_gate.may_match(text) else ():
+    ordinals = rules.finditer_words(c.ordinal, text, c.ordinal_words) \
+        if c.ordinal_words is not None else None
+    if ordinals is None:  # (not indexed: the gates, then the scan)
+        ordinals = list(c.ordinal.finditer(text)) if c.ordinal_gate.may_match(text) \
+            and c.ordinal_word_gate.may_match(text) else []
+    for m in ordinals:
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             # the original words: a LowerScan's group() may be lower-cased

@@ -458,6 +458,48 @@ def seed_word_starts(text: str, parts: list[str]) -> None:
         _WORD_STARTS.seed(text, parts)
 
 
+def line_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts at a line start: compiled with
+    ``re.MULTILINE``, its regex opens with ``^`` outside any group or alternation."""
+    if not pattern.flags & re.MULTILINE:
+        return False
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        tree = list(parser.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):
+        return False
+    return bool(tree) and str(tree[0][0]) == "AT" and str(tree[0][1]) == "AT_BEGINNING"
+
+
+def finditer_lines(pattern: re.Pattern[str], text: str, pos: int = 0,
+                   endpos: int = _END) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, pos, endpos))`` for a :func:`line_anchored` pattern:
+    ``match`` tried at each line start alone (speed: the regex engine tries ``^`` at every
+    offset; the same matches, as a line start is one whatever ``pos`` is)."""
+    out: list[re.Match[str]] = []
+    limit = min(endpos, len(text))
+    pos = min(max(pos, 0), len(text))
+    if pos == 0 or text[pos - 1] == "\n":
+        at = pos
+    else:  # the next line start
+        at = text.find("\n", pos) + 1
+        if at == 0:
+            return out
+    free = pos
+    while at <= limit:
+        if at >= free:  # (a match spanning lines: the line starts inside it are passed)
+            m = pattern.match(text, at, endpos)
+            if m is not None:
+                out.append(m)
+                free = m.end()
+        at = text.find("\n", at) + 1
+        if at == 0:
+            break
+    return out
+
+
 def word_starts(text: str, words: frozenset[str]) -> list[int] | None:
     """Where in ``text`` a whole word of ``words`` stands (sorted offsets of the
     word-character runs, neither preceded nor followed by a word character, that are one
@@ -475,6 +517,26 @@ def word_starts(text: str, words: frozenset[str]) -> list[int] | None:
     found += [at for w in words if w in glued for at in glued[w]]
     found.sort()
     return found
+
+
+def finditer_words(finder: Finder, text: str,
+                   words: frozenset[str]) -> list[re.Match[str]] | None:
+    """``list(finder.finditer(text))`` for a finder each of whose matches opens with a
+    whole word of ``words`` (as :func:`word_starts` finds them): ``match`` tried there
+    alone (speed); None for a text not indexed (scan that one)."""
+    starts = word_starts(text, words)
+    if starts is None:
+        return None
+    out: list[re.Match[str]] = []
+    free = 0
+    for at in starts:
+        if at < free:
+            continue
+        m = finder.match(text, at)
+        if m is not None:
+            out.append(m)
+            free = m.end()
+    return out
 
 
 def register_first_words(words: frozenset[str]) -> None:
