@@ -402,3 +402,34 @@ def test_level_ordinals_found_by_their_words_are_the_scanned_matches():
     assert found is not None and len(found) >= 12
     assert [m.span() for m in found] == [m.span() for m in c.ordinal.finditer(text)]
 
+
+
+def test_level_tokens_found_from_their_numbers_are_the_scanned_tokens():
+    from kg.extract import levels
+
+    c = levels._compiled()
+    text = ("Th12, T 4, L-5 and L4-5, L5S1, c3/c4, xL4 2019 S1 at T2 through T4, L3- 4, "
+            "tH11 Th-1 L 12mm 3L4 T\u017f1 S\u017f1 C7\nT1 l5 s1 " * 3)
+    found = [m.span() for m in levels._tokens(text, c)]
+    assert found == [m.span() for m in c.token.finditer(text)] and len(found) >= 20
+
+
+_GAPS = [" ", " of the ", ", in the ", " and ", " with poorly defined margins at the ",
+         " measuring 18 mm in the ", " seen in the upper ", " (see above) ", " which was ",
+         " of the the of the the of ", ""]
+
+
+@pytest.mark.parametrize("gap", _GAPS)
+def test_memoised_noun_phrase_and_post_gap_answers_hold_in_any_text(gap):
+    from kg.extract import binding, context
+
+    for before, after in [("Left", "knee"), ("xx\nA mass", "lobe."), ("", "")]:
+        text = before + gap + after
+        a, b = len(before), len(before) + len(gap)
+        for words, coord in [(4, False), (3, True)]:
+            plain = not context._more_words(words).match(text, a, b) and not \
+                context._NP_BREAK.search(context._COORDINATION.sub(" ", gap) if coord else gap)
+            assert context.same_noun_phrase(text, a, b, words, coord) is plain
+            assert context.same_noun_phrase(text, a, b, words, coord) is plain  # memoised
+        for first in (True, False):
+            assert binding._post_ok(text, a, b, first) is binding._post_ok_gap(gap, first)

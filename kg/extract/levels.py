@@ -69,6 +69,7 @@ class _Anaphor:
 @dataclass(frozen=True)
 class _Compiled:
     token: re.Pattern[str]
+    token_number: re.Pattern[str]  # where a token's first number may start (speed)
     words: rules.Finder
     words_map: dict[str, tuple[str, ...]]
     axis: re.Pattern[str]
@@ -107,6 +108,12 @@ def _compiled() -> _Compiled:
         r"(?P<glued>(?<=[Ll]5)[Ss\u017f]1)?(?!" + alnum + r")",
         src, 0,
     )
+    # speed: a token's first number follows its letter, "Th", or either and "-" or " ":
+    # this scan skips ahead to digits (rarer than the letters) and finds each digit that
+    # may open one; the token is then matched from 1 to 3 characters before it
+    token_number = rules.compile_regex(
+        r"\d(?:(?<=" + letter + r"\d)|(?<=" + letter + r"[- ]\d)|(?<=[Tt][Hh]\d)"
+        r"|(?<=[Tt][Hh][- ]\d))", src, 0)
     words_map = {k.lower(): tuple(v) for k, v in data["words"].items()}
     words = rules.phrase_regex(list(words_map), src)
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
@@ -139,7 +146,7 @@ def _compiled() -> _Compiled:
                               rules.LowerScan(a["pattern"], src), int(a["offset"]),
                               _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
-        token=token, words=words, words_map=words_map,
+        token=token, token_number=token_number, words=words, words_map=words_map,
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
         axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
         axis_requires=data["axis_word"].get("requires", "").lower(),
@@ -219,12 +226,30 @@ def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] |
     return expand(first, second) if as_range else (disc_code(first, second),)
 
 
+def _tokens(text: str, c: _Compiled) -> list[re.Match[str]]:
+    """``list(c.token.finditer(text))``, the token matched only 1 to 3 characters before
+    a digit :attr:`_Compiled.token_number` finds (speed; the same matches: each token
+    opens with its letter, an optional "h" and an optional "-" or " " before its number)."""
+    starts = sorted({d - k for n in c.token_number.finditer(text)
+                     for k in (1, 2, 3) if (d := n.start()) >= k})
+    out: list[re.Match[str]] = []
+    free = 0
+    for at in starts:
+        if at < free:
+            continue
+        m = c.token.match(text, at)
+        if m is not None:
+            out.append(m)
+            free = m.end()
+    return out
+
+
 def find_levels(text: str) -> list[LevelMention]:
     """Every vertebral level named in ``text``, in text order (anaphora included)."""
     c = _compiled()
     low = text.lower()
     found: list[LevelMention] = []
-    for m in c.token.finditer(text):
+    for m in _tokens(text, c):
         number = int(m["n1"])
         if _excluded(text, m.start(), m.end("n1"), m["l1"][0], number, c):
             continue
