@@ -433,3 +433,34 @@ def test_memoised_noun_phrase_and_post_gap_answers_hold_in_any_text(gap):
             assert context.same_noun_phrase(text, a, b, words, coord) is plain  # memoised
         for first in (True, False):
             assert binding._post_ok(text, a, b, first) is binding._post_ok_gap(gap, first)
+
+
+def test_lexicon_match_spans_are_the_matches_offsets_and_classes():
+    from kg.lexicon import Lexicon
+
+    lex = Lexicon([("disc herniation", "http://x.org/DH", True), ("disc", "http://x.org/D", True),
+                   ("herniation", "http://x.org/H", False), ("MS", "http://x.org/MS", True),
+                   ("ms", "http://x.org/Ms", False)])
+    text = "Disc herniation; a disc, herniation and MS, ms. " * 3
+    spans, parts = lex.match_spans(text)
+    matches, words = lex.match_words(text)
+    assert parts == words and len(spans) == len(matches) >= 12
+    assert spans == [(m.start, m.end, (m.iri, *m.alternatives)) for m in matches]
+
+
+@pytest.mark.parametrize("pattern, char", [
+    (r"(?<![\w-])(?:anti|non|pseudo)-$", "-"), (r"^[A-Z]{1,4}:", ":"), (r"(?:x|-)", None),
+    (r"(ab)?-", "-"), (r"(a-)b", "-"), (r"a\s+b", None)])
+def test_required_char_is_held_by_every_match(pattern, char):
+    from kg.extract import rules
+
+    assert rules.required_char(re.compile(pattern)) == char
+
+
+def test_clauses_found_from_marks_and_opening_words_are_the_scanned_ones():
+    from kg.extract import sentences
+
+    text = ("Pain; worse at night: yes, with fever but no chills, however mild although "
+            "x-but y/however, whereas\twhereas,then BUT HOWEVER. " * 4)
+    found = [m.span() for m in sentences._clause_matches(text)]
+    assert found == [m.span() for m in sentences._CLAUSE.finditer(text)] and len(found) >= 30

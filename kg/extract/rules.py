@@ -458,6 +458,29 @@ def seed_word_starts(text: str, parts: list[str]) -> None:
         _WORD_STARTS.seed(text, parts)
 
 
+def required_char(pattern: re.Pattern[str]) -> str | None:
+    """An ASCII punctuation character every match of ``pattern`` holds (a literal of its
+    top-level sequence, or of a group there), or None: a string without it holds no
+    match, so a search of it may be skipped (speed; no case folding can change such a
+    character)."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):
+        return None
+    while items:
+        op, av = items.pop(0)
+        if str(op) == "LITERAL":
+            ch = chr(av)
+            if ch.isascii() and not ch.isalnum() and not ch.isspace():
+                return ch
+        elif str(op) == "SUBPATTERN":
+            items = list(av[3]) + items  # a group that always takes part: its sequence
+    return None
+
+
 def line_anchored(pattern: re.Pattern[str]) -> bool:
     """Whether every match of ``pattern`` starts at a line start: compiled with
     ``re.MULTILINE``, its regex opens with ``^`` outside any group or alternation."""
