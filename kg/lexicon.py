@@ -211,6 +211,15 @@ class Lexicon:
         """(:meth:`match`, the text split at its words): the split is
         ``[gap, word, gap, word, ..., gap]``, joined it is ``text``; a word is a run of
         letters and digits (no "_"), possibly joined by apostrophes ('’ʼ`)."""
+        found, parts = self.match_spans(text)
+        return [Match(start, end, text[start:end], iris[0], iris[1:])
+                for start, end, iris in found], parts
+
+    def match_spans(self, text: str) -> tuple[list[tuple[int, int, tuple[str, ...]]],
+                                               list[str]]:
+        """:meth:`match_words` with each match as (start, end, its class IRIs: the first
+        and then the alternatives), no :class:`Match` record (speed: the extraction
+        reads these three only)."""
         # word i is parts[2 * i + 1]
         parts = (_ASCII_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
         if len(parts) == 1 or not self._entries:
@@ -224,7 +233,7 @@ class Lexicon:
                       for end_char, (key, width, gaps)
                       in self._automaton.iter(" " + " ".join(norm) + " ")]
         candidates.sort()  # leftmost first, then longest
-        out: list[Match] = []
+        out: list[tuple[int, int, tuple[str, ...]]] = []
         next_free = 0
         plain = self._plain
         # offset of parts[j] in text: word i spans at[2 * i + 1]:at[2 * i + 2]
@@ -236,10 +245,9 @@ class Lexicon:
             if key in yields and _overtaken(candidates, first, -neg_last, yields):
                 continue
             start, end = at[2 * first + 1], at[2 - 2 * neg_last]
-            surface = text[start:end]
-            iris = plain.get(key) or self._resolve(key, surface)
+            iris = plain.get(key) or self._resolve(key, text[start:end])
             if iris:
-                out.append(Match(start, end, surface, iris[0], iris[1:]))
+                out.append((start, end, iris))
                 next_free = 1 - neg_last
         return out, parts
 

@@ -288,11 +288,12 @@ def test_index_from_the_lexicon_split_is_the_scanned_index(text):
     low = rules.lowered(text)
     assert low is not None and len(text) >= rules.INDEX_MIN_CHARS
     ws = rules._WORD_STARTS
-    ws._last = (None, -1, {})
-    scanned = ws.index(low)
-    ws._last = (None, -1, {})
+    ws._last = (None, -1, {}, {})
+    scanned, glued = ws.index(low), ws.glued(low)
+    ws._last = (None, -1, {}, {})
     ws.seed(text, words)
     assert ws._last[0] is low and ws._last[2] == scanned and len(scanned) >= 2
+    assert ws._last[3] == glued
 
 
 def test_a_text_holding_an_underscore_is_scanned_not_seeded():
@@ -302,7 +303,164 @@ def test_a_text_holding_an_underscore_is_scanned_not_seeded():
     text = "no_pain and no pain " * 20
     rules.register_first_words(frozenset({"no"}))
     ws = rules._WORD_STARTS
-    ws._last = (None, -1, {})
+    ws._last = (None, -1, {}, {})
     ws.seed(text, Lexicon([("pain", "http://example.org/Pain", True)]).match_words(text)[1])
     assert ws._last[0] is None
     assert ws.index(rules.lowered(text))["no"] == [m.start() for m in re.finditer(r"\bno\b", text)]
+
+
+def test_regex_first_words_are_the_runs_a_match_opens_with():
+    from kg.extract import rules
+
+    assert rules.regex_first_words(r"post-?operatively") == {"post", "postoperatively"}
+    assert rules.regex_first_words(r"(?:not|non-?)\s?dysmorphic") == \
+        {"not", "non", "notdysmorphic", "nondysmorphic"}
+    assert rules.regex_first_words(r"stabili[sz]e|R0\s+resection") == \
+        {"stabilise", "stabilize", "r0"}
+
+
+@pytest.mark.parametrize("body", [r"\w+ of", r"-?foo", r"a*b", r"x?", r"[a-z]+ing", r"."])
+def test_regex_first_words_give_up_on_an_open_ended_start(body):
+    from kg.extract import rules
+
+    assert rules.regex_first_words(body) is None
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:post-?operatively|after (?:the|her)\s+surgery|a-?febrile)",
+    r"(?:R0\s+resection|non-?\s?focal\s+neuro)",  # capitals: case-folded, same offsets
+])
+def test_lower_scan_searched_by_first_words_finds_what_the_regex_finds(pattern):
+    from kg.extract import rules
+
+    whole = r"(?<![\w/-])" + pattern + r"(?![\w/])"
+    scan = rules.LowerScan(whole, "test", firsts=rules.regex_first_words(pattern))
+    text = ("Postoperatively she was afebrile; AFTER THE  Surgery, a-febrile, r0 Resection, "
+            "nonpostoperatively, post-operatively/x, x/afebrile, Non focal NEURO, "
+            "nonfocal neuro. " * 4)
+    assert scan.firsts is not None and len(text) >= rules.INDEX_MIN_CHARS
+    plain = re.compile(whole, re.IGNORECASE)
+    for pos, end in [(0, len(text)), (0, 60), (17, 300), (100, 101), (300, 40)]:
+        assert [m.span() for m in scan.finditer(text, pos, end)] == \
+            [m.span() for m in plain.finditer(text, pos, end)]
+        m, p = scan.search(text, pos, end), plain.search(text, pos, end)
+        assert (m.span() if m else None) == (p.span() if p else None)
+    assert len(list(scan.finditer(text))) >= 12
+
+
+@pytest.mark.parametrize("seeded", [False, True])
+def test_word_starts_are_where_the_word_bounded_regex_matches(seeded):
+    from kg.extract import rules
+    from kg.lexicon import Lexicon
+
+    words = frozenset({"he", "his", "removed"})
+    rules.register_first_words(words)
+    text = ("He said his cement was removed; s/he, re-removed, he's, x-HIS, theirs, "
+            "Removed/he, removedx, 2he, _he_ ok. " * 4)
+    if seeded:  # the index built from the lexicon's split, as analyse does
+        text = text.replace("_", " ")
+        split = Lexicon([("pain", "http://x.org/P", True)]).match_words(text)[1]
+        rules.seed_word_starts(text, split)
+    found = rules.word_starts(text, words)
+    pattern = re.compile(r"\b(?:he|his|removed)\b", re.IGNORECASE)
+    assert found == [m.start() for m in pattern.finditer(text)]
+    assert len(found) >= 28
+    assert rules.word_starts("he was removed", words) is None  # short: scanned instead
+
+
+def test_line_anchored_patterns_are_told_apart():
+    from kg.extract import rules
+
+    assert rules.line_anchored(re.compile(r"^[ \t]*(?P<name>[A-Z]\w*):", re.MULTILINE))
+    assert not rules.line_anchored(re.compile(r"^[ \t]*\w+:"))  # no MULTILINE: text start
+    assert not rules.line_anchored(re.compile(r"^a|b", re.MULTILINE))  # b anywhere
+    assert not rules.line_anchored(re.compile(r"(?:^a)?b", re.MULTILINE))
+
+
+@pytest.mark.parametrize("pattern", [r"^[ \t]*(?P<name>[A-Z][A-Za-z ]{0,20}?)[ \t]*:(?=[ \t]|$)",
+                                     r"^(?:x|$)", r"^[^\n]*\n[A-Z]"])
+def test_finditer_lines_finds_what_finditer_finds(pattern):
+    from kg.extract import rules
+
+    rx = re.compile(pattern, re.MULTILINE)
+    text = "Findings: a\n  CT Head: b:\nno: c\n\nImpression:\nx\nLabs : d\n"
+    for pos, end in [(0, len(text)), (0, 30), (1, 200), (11, 40), (12, 12), (len(text), 99),
+                     (5, 2)]:
+        assert [m.span() for m in rules.finditer_lines(rx, text, pos, end)] == \
+            [m.span() for m in rx.finditer(text, pos, end)]
+    assert rules.finditer_lines(rx, text)
+
+
+def test_level_ordinals_found_by_their_words_are_the_scanned_matches():
+    from kg.extract import levels, rules
+
+    c = levels._compiled()
+    text = ("The FIRST lumbar vertebra, the twelfth thoracic  body; re-fifth lumbar level, "
+            "a first-lumbar x, second/first sacral segment, third cervical nerve root. " * 3)
+    assert c.ordinal_words is not None and len(text) >= rules.INDEX_MIN_CHARS
+    found = rules.finditer_words(c.ordinal, text, c.ordinal_words)
+    assert found is not None and len(found) >= 12
+    assert [m.span() for m in found] == [m.span() for m in c.ordinal.finditer(text)]
+
+
+
+def test_level_tokens_found_from_their_numbers_are_the_scanned_tokens():
+    from kg.extract import levels
+
+    c = levels._compiled()
+    text = ("Th12, T 4, L-5 and L4-5, L5S1, c3/c4, xL4 2019 S1 at T2 through T4, L3- 4, "
+            "tH11 Th-1 L 12mm 3L4 T\u017f1 S\u017f1 C7\nT1 l5 s1 " * 3)
+    found = [m.span() for m in levels._tokens(text, c)]
+    assert found == [m.span() for m in c.token.finditer(text)] and len(found) >= 20
+
+
+_GAPS = [" ", " of the ", ", in the ", " and ", " with poorly defined margins at the ",
+         " measuring 18 mm in the ", " seen in the upper ", " (see above) ", " which was ",
+         " of the the of the the of ", ""]
+
+
+@pytest.mark.parametrize("gap", _GAPS)
+def test_memoised_noun_phrase_and_post_gap_answers_hold_in_any_text(gap):
+    from kg.extract import binding, context
+
+    for before, after in [("Left", "knee"), ("xx\nA mass", "lobe."), ("", "")]:
+        text = before + gap + after
+        a, b = len(before), len(before) + len(gap)
+        for words, coord in [(4, False), (3, True)]:
+            plain = not context._more_words(words).match(text, a, b) and not \
+                context._NP_BREAK.search(context._COORDINATION.sub(" ", gap) if coord else gap)
+            assert context.same_noun_phrase(text, a, b, words, coord) is plain
+            assert context.same_noun_phrase(text, a, b, words, coord) is plain  # memoised
+        for first in (True, False):
+            assert binding._post_ok(text, a, b, first) is binding._post_ok_gap(gap, first)
+
+
+def test_lexicon_match_spans_are_the_matches_offsets_and_classes():
+    from kg.lexicon import Lexicon
+
+    lex = Lexicon([("disc herniation", "http://x.org/DH", True), ("disc", "http://x.org/D", True),
+                   ("herniation", "http://x.org/H", False), ("MS", "http://x.org/MS", True),
+                   ("ms", "http://x.org/Ms", False)])
+    text = "Disc herniation; a disc, herniation and MS, ms. " * 3
+    spans, parts = lex.match_spans(text)
+    matches, words = lex.match_words(text)
+    assert parts == words and len(spans) == len(matches) >= 12
+    assert spans == [(m.start, m.end, (m.iri, *m.alternatives)) for m in matches]
+
+
+@pytest.mark.parametrize("pattern, char", [
+    (r"(?<![\w-])(?:anti|non|pseudo)-$", "-"), (r"^[A-Z]{1,4}:", ":"), (r"(?:x|-)", None),
+    (r"(ab)?-", "-"), (r"(a-)b", "-"), (r"a\s+b", None)])
+def test_required_char_is_held_by_every_match(pattern, char):
+    from kg.extract import rules
+
+    assert rules.required_char(re.compile(pattern)) == char
+
+
+def test_clauses_found_from_marks_and_opening_words_are_the_scanned_ones():
+    from kg.extract import sentences
+
+    text = ("Pain; worse at night: yes, with fever but no chills, however mild although "
+            "x-but y/however, whereas\twhereas,then BUT HOWEVER. " * 4)
+    found = [m.span() for m in sentences._clause_matches(text)]
+    assert found == [m.span() for m in sentences._CLAUSE.finditer(text)] and len(found) >= 30

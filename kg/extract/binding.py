@@ -123,8 +123,27 @@ _MEASURING = re.compile(r"\bmeasur(?:ing|es|ed)\s+(?:up\s+to\s+|approximately\s+
                         r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b", re.IGNORECASE)
 
 
+# speed: _post_ok's answers per gap, one memo for first and one for not (the answer
+# depends on the gap's text alone; the same short gaps recur: " in the ", " of the left ")
+_POST_OK_MEMO: tuple[dict[str, bool], dict[str, bool]] = ({}, {})
+_POST_OK_KEPT = 20_000
+
+
 def _post_ok(text: str, a: int, b: int, first: bool) -> bool:
+    """Whether the gap text[a:b] between a head and a token after it lets the token
+    postmodify the head (``first``: no token bound after the head yet)."""
     gap = text[a:b]
+    memo = _POST_OK_MEMO[1 if first else 0]
+    found = memo.get(gap)
+    if found is None:
+        if len(memo) >= _POST_OK_KEPT:
+            memo.clear()
+        found = memo[gap] = _post_ok_gap(gap, first)
+    return found
+
+
+def _post_ok_gap(gap: str, first: bool) -> bool:
+    """:func:`_post_ok` of the gap's text, uncached."""
     if "with" in gap:
         gap = _WITH_OUTLINE.sub(" ", gap)
     if "easur" in gap:
@@ -357,6 +376,7 @@ def _bind_subject_sites(doc: Doc, out: list[Binding]) -> None:
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:(?:and|with)\s+)?|\s+(?:and|with)\s+", re.IGNORECASE)
 _LIST_STOP = frozenset({"of", "in", "at", "on", "to", "from", "no", "not", "without", "but",
                         "which", "that", "is", "are", "was", "were", "or", "nor", "for"})
+_LIST_WORD = re.compile(r"[\w-]+")  # speed: compiled once, not looked up per word
 
 
 def _list_link(gap: str) -> bool:
@@ -366,7 +386,7 @@ def _list_link(gap: str) -> bool:
         return False
     for piece in pieces:
         words = piece.split()
-        if len(words) > 3 or any(w.lower() in _LIST_STOP or not re.fullmatch(r"[\w-]+", w)
+        if len(words) > 3 or any(w.lower() in _LIST_STOP or not _LIST_WORD.fullmatch(w)
                                  for w in words):
             return False
     return True

@@ -345,14 +345,35 @@ def _more_words(n: int) -> re.Pattern[str]:
     return re.compile(r"(?:[^A-Za-z0-9'’]*+[A-Za-z0-9'’]++){" + str(n + 1) + "}")
 
 
+# speed: same_noun_phrase's answers per (max_words, allow_coordination), then per gap
+# (the answer depends on the gap's text alone, and short gaps recur across cases)
+_NP_MEMO: dict[tuple[int, bool], dict[str, bool]] = {}
+_NP_KEPT = 20_000
+
+
 def same_noun_phrase(text: str, a: int, b: int, max_words: int = 4,
                      allow_coordination: bool = False) -> bool:
     """Whether text[a:b] (between a modifier and its head) stays inside one noun phrase."""
-    # speed: more than max_words words read up to the word past the limit, not the gap
-    # (the pattern has no look-around, so text[a:b] and pos/endpos read the same)
-    if _more_words(max_words).match(text, a, b):
-        return False
     gap = text[a:b]
+    if not gap or gap.isspace():
+        return True  # speed: blanks alone hold no word and no break (no regex asked)
+    memo = _NP_MEMO.get((max_words, allow_coordination))
+    if memo is None:
+        memo = _NP_MEMO[(max_words, allow_coordination)] = {}
+    found = memo.get(gap)
+    if found is None:
+        if len(memo) >= _NP_KEPT:
+            memo.clear()
+        found = memo[gap] = _same_noun_phrase(gap, max_words, allow_coordination)
+    return found
+
+
+def _same_noun_phrase(gap: str, max_words: int, allow_coordination: bool) -> bool:
+    """:func:`same_noun_phrase` of the gap's text, uncached."""
+    # more than max_words words (the pattern has no look-around: the gap reads as the
+    # text between the offsets would)
+    if _more_words(max_words).match(gap):
+        return False
     if allow_coordination:
         gap = _COORDINATION.sub(" ", gap)
     return not _NP_BREAK.search(gap)

@@ -23,6 +23,7 @@ from kg.model import Concept
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+|and/or\s+)?|\s+(?:and|or|and/or)\s+)"
 _WORD = r"[A-Za-z][\w-]*"
 _MAX_MEMBER_WORDS = 3
+_WORD_RX = re.compile(_WORD)  # speed: compiled once, not looked up per call
 _MAX_MEMBERS = 4
 
 
@@ -60,7 +61,7 @@ def _members_before(text: str, start: int, floor: int) -> list[tuple[int, int, s
     m = before.search(text, lo, start)
     if m is None:
         return []
-    words = list(re.finditer(_WORD, m["member"]))
+    words = list(_WORD_RX.finditer(m["member"]))
     base = m.start("member")
     out = []
     for k in range(len(words)):

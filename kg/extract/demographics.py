@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.rules import LowerScan
+from kg.extract.rules import LowerScan, register_first_words, word_starts
 from kg.model import Sex
 
 # (the first digit comes before the look-behind, which checks the character before it:
@@ -35,8 +35,11 @@ _SEX_WORDS = {
     "m": Sex.MALE, "wm": Sex.MALE, "bm": Sex.MALE, "hm": Sex.MALE, "am": Sex.MALE,
 }
 # case-insensitive; a LowerScan scans the lower-cased text (speed, the same matches)
-_GENDERED = LowerScan(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|her|he|his|him)\b",
-                      "demographics.py")
+_GENDERED_WORDS = frozenset(
+    ("woman", "female", "lady", "girl", "man", "male", "gentleman", "boy", "she", "her", "he",
+     "his", "him"))
+_GENDERED = LowerScan(r"\b(" + "|".join(sorted(_GENDERED_WORDS)) + r")\b", "demographics.py")
+register_first_words(_GENDERED_WORDS)  # speed: found by the first-word index (word_starts)
 # "female predilection", "male predominance", "F>M", "male-to-female ratio": about a
 # population, not this patient
 _POPULATION = re.compile(r"\s*(?:predilection|predominan|preponderan|preference|ratio|>|:|"
@@ -72,7 +75,10 @@ def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
 
 def _sex_from_words(text: str) -> Sex | None:
     counts = {Sex.FEMALE: 0, Sex.MALE: 0}
-    for m in _GENDERED.finditer(text):
+    starts = word_starts(text, _GENDERED_WORDS)
+    found = _GENDERED.finditer(text) if starts is None else \
+        [m for at in starts if (m := _GENDERED.match(text, at)) is not None]
+    for m in found:
         if _POPULATION.match(text, m.end()):
             continue
         w = m.group().lower()

@@ -293,6 +293,14 @@ def is_caps_label(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def window_chars() -> tuple[str, str]:
+    """(:func:`rules.required_char` of :func:`glued_prefix`, of the caps-label word), each
+    "" when there is none ("" is found in any window)."""
+    return (rules.required_char(glued_prefix()) or "",
+            rules.required_char(caps_label()[0]) or "")
+
+
+@lru_cache(maxsize=1)
 def scale_names():
     """Names of clinical scales holding a finding word ("Glasgow Coma Scale"; context.json)."""
     return rules.phrase_regex(rules.load("context").get("scale_names", []), "context.json")
@@ -325,7 +333,7 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)[ \t]+$")
 def _coordinated_heads(text: str, heads: list[Head], lex, onto) -> list[Head]:
     """'cardiac and respiratory arrest': the word coordinated with a phrase's first word
     plus the phrase's other words ('cardiac arrest'), when the lexicon knows that term."""
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     pattern = coordinated_word()
     ends = coordinated_ends()
     out = []
@@ -386,7 +394,7 @@ def _inverted_heads(text: str, heads: list[Head], lex, onto,
     sr = site_rules()
     if " of " not in text:
         return []
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     out: list[Head] = []
     for m in _inverted_matches(text, sr):
         a, b = m.start("word"), m.end("word")
@@ -410,7 +418,7 @@ def _phrase_heads(text: str, heads: list[Head], lex, onto,
                   sent_starts: list[int]) -> list[Head]:
     """Procedures named by a passive participle or a noun of action ('the cement was
     removed', 'removal of the cement fragment'; :mod:`kg.extract.procedure_phrases`)."""
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     out: list[Head] = []
     for a, b, concept, rule in find_procedure_phrases(
             text, taken.overlaps, lambda term: _full_concept(lex, onto, term)):
@@ -495,7 +503,8 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     """Run every single-pass finder over ``case.text`` and index the results."""
     text = case.text
     # first: the phrase finders' index of first words is built from its split (speed)
-    matches, words = lex.match_words(text)
+    # (start, end, class IRIs) of each lexicon match (speed: no Match records)
+    spans, words = lex.match_spans(text)
     rules.seed_word_starts(text, words)
     sentences = split_sentences(text)
     clauses = split_all_clauses(text, sentences)  # speed: one scan (split_clauses each)
@@ -519,39 +528,45 @@ def analyse(case: CaseText, onto, lex) -> Doc:
     scales = Spans(scale_spans) if scale_spans else None  # speed: most texts name none
     concept_of = onto.concepts.get  # speed: onto.get without the method call per match
     caps_word, caps_line = caps_label()  # speed: is_caps_label inlined in the loop
-    for m in matches:
-        concept = concept_of(m.iri)
+    # speed: a character every match of the pattern holds ("-", ":"): a window without it
+    # is not searched (the empty string: no such character, always searched)
+    glued_char, caps_char = window_chars()
+    for start, end, iris in spans:
+        iri = iris[0]
+        concept = concept_of(iri)
         if concept is None:
             continue
         if concept.kind in TARGET_KINDS:
-            if glued.search(text[max(0, m.start - 8):m.start]):
+            if text.find(glued_char, max(0, start - 8), start) >= 0 and \
+                    glued.search(text[max(0, start - 8):start]):
                 continue  # "anti-inflammatory drug": the prefix turns the word into another
-            if caps_word.match(text[m.start:m.end + 1]) and \
-                    caps_line.search(text[max(0, m.start - 8):m.start]):
+            if text.find(caps_char, start, end + 1) >= 0 and \
+                    caps_word.match(text[start:end + 1]) and \
+                    caps_line.search(text[max(0, start - 8):start]):
                 continue  # "PE: ..." opens a physical-exam line, it is no pulmonary embolism
-            if scales is not None and scales.overlaps(m.start, m.end):
+            if scales is not None and scales.overlaps(start, end):
                 continue  # "Glasgow Coma Scale": a scale's name, not a coma
-            s = max(0, bisect.bisect_right(sent_starts, m.start) - 1)
-            heads.append(Head(m.start, m.end, concept, s))
+            s = max(0, bisect.bisect_right(sent_starts, start) - 1)
+            heads.append(Head(start, end, concept, s))
         elif concept.kind is Kind.ANATOMY:
-            part = None if concept.level_codes else m.iri
-            if concept.level_codes and _BARE_LEVEL.fullmatch(text, m.start, m.end):
+            part = None if concept.level_codes else iri
+            if concept.level_codes and _BARE_LEVEL.fullmatch(text, start, end):
                 continue
             # level mentions do not overlap, so their starts and ends are both sorted
-            inside = level_spans[bisect.bisect_right(level_ends, m.start):
-                                 bisect.bisect_left(level_begins, m.end)]
+            inside = level_spans[bisect.bisect_right(level_ends, start):
+                                 bisect.bisect_left(level_begins, end)]
             if concept.level_codes and inside:
                 # "L5" alone: the level finder reads it (ranges, discs, anaphora);
                 # "epidural space at L1": keep the part, generic, beside the level
-                longer = (m.end - m.start) > sum(b - a for a, b in inside) + 3
+                longer = (end - start) > sum(b - a for a, b in inside) + 3
                 part = next((p for p in concept.parents
                              if (pc := onto.get(p)) and not pc.level_codes), None)
                 if part is None or not longer:
                     continue
-            tokens.append(SiteToken(m.start, m.end, part, concept.level_codes, m.iri,
+            tokens.append(SiteToken(start, end, part, concept.level_codes, iri,
                                     label_side(concept.label)))
         elif concept.kind is Kind.MODALITY:
-            modalities.append((m.start, m.end, m.iri))
+            modalities.append((start, end, iri))
     heads.sort(key=lambda h: h.start)
     heads.extend(_coordinated_heads(text, heads, lex, onto))
     heads.sort(key=lambda h: h.start)
@@ -589,7 +604,7 @@ def _level_tokens(levels: list[LevelMention]) -> list[SiteToken]:
 def _adverb_tokens(text: str, onto, heads: list[Head], tokens: list[SiteToken]) -> list[SiteToken]:
     """Site words the lexicon left uncovered ("intrathecally"), if the ontology has the class."""
     sr = site_rules()
-    taken = Spans([(h.start, h.end) for h in heads] + [(t.start, t.end) for t in tokens])
+    taken = _Taken(heads, tokens)
     out = []
     for m in sr.adverbs.finditer(text):
         iri = sr.adverb_map.get(m.group().lower())
@@ -649,6 +664,26 @@ class Spans:
         """Whether some span s has s.start < b and a < s.end."""
         k = bisect.bisect_left(self._starts, b) - 1
         return k >= 0 and self._reach[k] > a
+
+
+class _Taken:
+    """The spans of ``heads`` (and ``tokens``) as :class:`Spans`, built at the first
+    question (speed: most texts ask none)."""
+
+    def __init__(self, heads: list[Head], tokens: list[SiteToken] | None = None):
+        self._heads = heads
+        self._tokens = tokens
+        self._spans: Spans | None = None
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """:meth:`Spans.overlaps` of the heads' (and tokens') spans."""
+        spans = self._spans
+        if spans is None:
+            pairs = [(h.start, h.end) for h in self._heads]
+            if self._tokens is not None:
+                pairs += [(t.start, t.end) for t in self._tokens]
+            spans = self._spans = Spans(pairs)
+        return spans.overlaps(a, b)
 
 
 def _normal_heads(doc: Doc, lex, onto) -> list[Head]:

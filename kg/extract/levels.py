@@ -69,11 +69,13 @@ class _Anaphor:
 @dataclass(frozen=True)
 class _Compiled:
     token: re.Pattern[str]
+    token_number: re.Pattern[str]  # where a token's first number may start (speed)
     words: rules.Finder
     words_map: dict[str, tuple[str, ...]]
     axis: re.Pattern[str]
     axis_near: re.Pattern[str]
     ordinal: rules.LowerScan
+    ordinal_words: frozenset[str] | None  # the words every ordinal match opens with
     ordinals: dict[str, int]
     regions: dict[str, str]
     range_nouns: re.Pattern[str]
@@ -108,6 +110,12 @@ def _compiled() -> _Compiled:
         r"(?P<glued>(?<=[Ll]5)[Ss\u017f]1)?(?!" + alnum + r")",
         src, 0,
     )
+    # speed: a token's first number follows its letter, "Th", or either and "-" or " ":
+    # this scan skips ahead to digits (rarer than the letters) and finds each digit that
+    # may open one; the token is then matched from 1 to 3 characters before it
+    token_number = rules.compile_regex(
+        r"\d(?:(?<=" + letter + r"\d)|(?<=" + letter + r"[- ]\d)|(?<=[Tt][Hh]\d)"
+        r"|(?<=[Tt][Hh][- ]\d))", src, 0)
     words_map = {k.lower(): tuple(v) for k, v in data["words"].items()}
     words = rules.phrase_regex(list(words_map), src)
     ordinals = {k.lower(): int(v) for k, v in data["ordinals"].items()}
@@ -119,6 +127,10 @@ def _compiled() -> _Compiled:
         + r")\s+(?:vertebra|vertebral body|vertebrae|segment|level|body|nerve root)\b")
     # speed: the scan starts where the words match without the opening \b (skip)
     ordinal = rules.LowerScan(r"\b" + ordinal_body, src, skip=ordinal_body)
+    # speed: the ordinal words a match opens with, looked up in the first-word index
+    ordinal_words = rules.regex_first_words(ordinal_body)
+    if ordinal_words is not None:
+        rules.register_first_words(ordinal_words)
     exclusions = tuple(
         _Exclusion(
             name=e["name"],
@@ -136,11 +148,11 @@ def _compiled() -> _Compiled:
                               rules.LowerScan(a["pattern"], src), int(a["offset"]),
                               _words(a.get("requires", ""))) for a in data["anaphora"])
     return _Compiled(
-        token=token, words=words, words_map=words_map,
+        token=token, token_number=token_number, words=words, words_map=words_map,
         axis=rules.compile_regex(data["axis_word"]["pattern"], src),
         axis_near=rules.compile_regex(data["axis_word"]["requires_near"], src),
         axis_requires=data["axis_word"].get("requires", "").lower(),
-        ordinal=ordinal, ordinals=ordinals, regions=regions,
+        ordinal=ordinal, ordinals=ordinals, regions=regions, ordinal_words=ordinal_words,
         ordinal_gate=rules.Gate(tuple(sorted(regions))),
         ordinal_word_gate=rules.Gate(rules.needles(list(ordinals))),
         range_nouns=rules.compile_regex(r"^" + data["range_nouns"], src),
@@ -219,12 +231,30 @@ def _token_codes(m: re.Match[str], text: str, c: _Compiled) -> tuple[str, ...] |
     return expand(first, second) if as_range else (disc_code(first, second),)
 
 
+def _tokens(text: str, c: _Compiled) -> list[re.Match[str]]:
+    """``list(c.token.finditer(text))``, the token matched only 1 to 3 characters before
+    a digit :attr:`_Compiled.token_number` finds (speed; the same matches: each token
+    opens with its letter, an optional "h" and an optional "-" or " " before its number)."""
+    starts = sorted({d - k for n in c.token_number.finditer(text)
+                     for k in (1, 2, 3) if (d := n.start()) >= k})
+    out: list[re.Match[str]] = []
+    free = 0
+    for at in starts:
+        if at < free:
+            continue
+        m = c.token.match(text, at)
+        if m is not None:
+            out.append(m)
+            free = m.end()
+    return out
+
+
 def find_levels(text: str) -> list[LevelMention]:
     """Every vertebral level named in ``text``, in text order (anaphora included)."""
     c = _compiled()
     low = text.lower()
     found: list[LevelMention] = []
-    for m in c.token.finditer(text):
+    for m in _tokens(text, c):
         number = int(m["n1"])
         if _excluded(text, m.start(), m.end("n1"), m["l1"][0], number, c):
             continue
@@ -248,8 +278,12 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in c.axis.finditer(text) if c.axis_requires in low else ():
         if c.axis_near.search(text[max(0, m.start() - 60) : m.end() + 60]):
             found.append(LevelMention(m.start(), m.end(), m.group(), ("C2",)))
-    for m in c.ordinal.finditer(text) if c.ordinal_gate.may_match(text) \
-            and c.ordinal_word_gate.may_match(text) else ():
+    ordinals = rules.finditer_words(c.ordinal, text, c.ordinal_words) \
+        if c.ordinal_words is not None else None
+    if ordinals is None:  # (not indexed: the gates, then the scan)
+        ordinals = list(c.ordinal.finditer(text)) if c.ordinal_gate.may_match(text) \
+            and c.ordinal_word_gate.may_match(text) else []
+    for m in ordinals:
         code = _code(c.regions[m["reg"].lower()], c.ordinals[m["ord"].lower()], c.maxima)
         if code:
             # the original words: a LowerScan's group() may be lower-cased

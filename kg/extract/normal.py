@@ -33,6 +33,10 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gat
         raise rules.RuleError("normal_statements.json: needs must be non-empty lists of "
                               "lower-case words")
     gate = rules.Gate(None if None in needs else tuple(sorted({w for n in needs for w in n})))
+    # speed: every statement's first words indexed now, not when a subset first needs them
+    firsts = rules.regex_first_words(body)
+    if firsts is not None:
+        rules.register_first_words(firsts)
     return pattern, tuple(tuple(st["absent"]) for st in data), gate
 
 
@@ -53,8 +57,10 @@ def _subset_pattern(kept: tuple[int, ...]) -> rules.LowerScan:
     words of only a few statements, and each alternative costs at every position)."""
     patterns, _needs = _statements()
     body = "|".join(f"(?P<s{i}>{patterns[i]})" for i in kept)
-    # speed: scanned over the lower-cased text when the subset's patterns allow it
-    return rules.LowerScan(r"(?<![\w/-])(?:" + body + r")(?![\w/])", "normal_statements.json")
+    # speed: scanned over the lower-cased text when the subset's patterns allow it, and
+    # searched by the first-word index when its statements' first words are known
+    return rules.LowerScan(r"(?<![\w/-])(?:" + body + r")(?![\w/])", "normal_statements.json",
+                           firsts=rules.regex_first_words(body))
 
 
 def _pattern_for(text: str) -> re.Pattern[str] | rules.LowerScan | None:
@@ -64,8 +70,16 @@ def _pattern_for(text: str) -> re.Pattern[str] | rules.LowerScan | None:
     if low is None:  # a text whose lower case shifts offsets: the whole alternation
         return _compiled()[0]
     _patterns, needs = _statements()
-    kept = tuple(i for i, n in enumerate(needs) if n is None or any(w in low for w in n))
+    # speed: each needed word looked for once (several statements share one)
+    present = frozenset(w for w in _needed_words() if w in low)
+    kept = tuple(i for i, n in enumerate(needs) if n is None or not present.isdisjoint(n))
     return _subset_pattern(kept) if kept else None
+
+
+@lru_cache(maxsize=1)
+def _needed_words() -> tuple[str, ...]:
+    """Every statement's needed words, each once."""
+    return tuple(sorted({w for n in _statements()[1] if n is not None for w in n}))
 
 
 def _resolve(label: str, lex, onto):
@@ -78,11 +92,11 @@ def _resolve(label: str, lex, onto):
 
 def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, Concept]]:
     """(start, end, concept) for every finding a normal statement in ``text`` rules out."""
-    _, labels, gate = _compiled()
+    _, labels, _gate = _compiled()
     out: list[tuple[int, int, Concept]] = []
-    if not gate.may_match(text):
-        return out
-    pattern = _pattern_for(text)  # speed: only the statements that may match here
+    # speed: only the statements that may match here (None: none may, which is also what
+    # the gate tells, so it is not asked first)
+    pattern = _pattern_for(text)
     for m in pattern.finditer(text) if pattern is not None else ():
         i = int(m.lastgroup[1:]) if m.lastgroup else -1
         for label in labels[i] if i >= 0 else ():

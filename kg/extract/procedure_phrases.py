@@ -35,6 +35,7 @@ class _PhraseRules:
     nominal: dict[str, str]  # past participle -> noun of action
     nouns: frozenset[str]  # the nouns of action
     span: int
+    words: frozenset[str] | None  # the participles when each is one word: indexed (speed)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,7 @@ def phrase_rules() -> _PhraseRules:
     nominal = {k.lower(): v.lower() for k, v in d.get("participles", {}).items()}
     if not nominal:
         never = re.compile(r"(?!)")
-        return _PhraseRules(never, never, {}, frozenset(), 0)
+        return _PhraseRules(never, never, {}, frozenset(), 0, None)
     verbs = "|".join(sorted(map(re.escape, nominal), key=len, reverse=True))
     # speed: the scan looks for the participles only (literal words), then reads the
     # object and auxiliary back from each one: no regex tried at every word of the text
@@ -51,8 +52,12 @@ def phrase_rules() -> _PhraseRules:
     before = re.compile(
         r"\b(?P<obj>(?:[A-Za-z][\w'-]*\s+){0,2}[A-Za-z][\w'-]*)\s+"
         r"(?:" + d["auxiliaries"] + r")\s+(?:(?:" + d["manner"] + r")\s+)?$", re.IGNORECASE)
+    # speed: one-word participles are looked up in the first-word index (rules.word_starts)
+    words = frozenset(nominal) if all(re.fullmatch(r"\w+", p) for p in nominal) else None
+    if words is not None:
+        rules.register_first_words(words)
     return _PhraseRules(participle, before, nominal, frozenset(nominal.values()),
-                        int(d.get("span", 4)))
+                        int(d.get("span", 4)), words)
 
 
 def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
@@ -69,22 +74,28 @@ def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
     low = rules.lowered(text) or text.lower()
     if len(low) != len(text):
         return out
-    if any(map(low.__contains__, pr.nominal)):  # speed: most texts name none of them
-        for m in pr.participle.finditer(text):
-            a, b = m.start(), m.end()
-            back = pr.before.search(text, max(0, a - 120), a)
-            if back is None or taken(a, b):
-                continue
-            words = back["obj"].split()
-            # the object's tails, then its other words that are terms by themselves ('the
-            # cement fragment was removed': 'cement removal'; not 'surgical' of 'his
-            # surgical drain')
-            concept = _procedure(concept_for,
-                                 [" ".join(words[i:]) for i in range(len(words))]
-                                 + [w for w in words[-2::-1] if concept_for(w) is not None],
-                                 pr.nominal[m.group().lower()])
-            if concept is not None:
-                out.append((a, b, concept, "passive-verb"))
+    starts = rules.word_starts(text, pr.words) if pr.words is not None else None
+    if starts is not None:  # speed: match tried only where a participle stands
+        found = [m for at in starts if (m := pr.participle.match(text, at)) is not None]
+    elif any(map(low.__contains__, pr.nominal)):  # speed: most texts name none of them
+        found = list(pr.participle.finditer(text))
+    else:
+        found = []
+    for m in found:
+        a, b = m.start(), m.end()
+        back = pr.before.search(text, max(0, a - 120), a)
+        if back is None or taken(a, b):
+            continue
+        words = back["obj"].split()
+        # the object's tails, then its other words that are terms by themselves ('the
+        # cement fragment was removed': 'cement removal'; not 'surgical' of 'his
+        # surgical drain')
+        concept = _procedure(concept_for,
+                             [" ".join(words[i:]) for i in range(len(words))]
+                             + [w for w in words[-2::-1] if concept_for(w) is not None],
+                             pr.nominal[m.group().lower()])
+        if concept is not None:
+            out.append((a, b, concept, "passive-verb"))
     at = low.find(" of ")
     while at >= 0:  # speed: the word before each " of " against the nouns of action
         a = at

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kg.extract import rules
 from kg.model import Assertion, Laterality
 
 if TYPE_CHECKING:
@@ -50,13 +51,21 @@ def _reference(cands: list[Cand], k: int) -> Laterality | None:
 def resolve_relative_sides(cands: list[Cand], text: str) -> None:
     """Give each 'contralateral'/'ipsilateral' finding and each 'radiating pain' of
     ``cands`` (in text order) its side, in place."""
+    # speed: a text whose lower case holds no "radi" ("lateral") has no match of
+    # _RADIATING (_RELATIVE) anywhere: its windows are not searched (None: not told)
+    low = rules.lowered(text)
+    radiating = low is None or "radi" in low
+    relative = low is None or "lateral" in low
+    if not (radiating or relative):
+        return
     for k, c in enumerate(cands):
         if c.laterality is not None or c.is_procedure:
             continue
-        if _RADIATING.search(text, max(0, c.head.start - 15), c.head.start):
+        if radiating and _RADIATING.search(text, max(0, c.head.start - 15), c.head.start):
             c.laterality = _radiation_side(text, c.head.start)
             continue
-        m = _RELATIVE.search(text, max(0, c.head.start - 60), c.head.start)
+        m = _RELATIVE.search(text, max(0, c.head.start - 60), c.head.start) if relative \
+            else None
         if m is None:
             continue
         side = _reference(cands, k)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -111,8 +111,13 @@ def phrase_regex(phrases: list[str] | tuple[str, ...],
     # speed: a lower-case ASCII alternation scans the lower-cased text (LowerScan)
     # speed: a match opens with a match of the bare alternation, which the regex engine
     # finds by skipping ahead to its first letters (LowerScan's ``skip``)
-    scan = LowerScan(r"(?<![\w/-])" + body + r"(?![\w/])", source, skip=body)
-    return scan if scan._lower is not None else scan._folded
+    pattern = r"(?<![\w/-])" + body + r"(?![\w/])"
+    scan = LowerScan(pattern, source, skip=body)
+    if scan._lower is None:
+        return scan._folded
+    # speed: searched by the first-word index where the phrases' first words are known
+    firsts = regex_first_words(body)
+    return scan if firsts is None else LowerScan(pattern, source, skip=body, firsts=firsts)
 
 
 # Characters whose lower-case form is not one character, or that ``re.IGNORECASE``
@@ -217,6 +222,110 @@ def first_words(phrases: list[str] | tuple[str, ...]) -> frozenset[str] | None:
     return frozenset(out) if out else None
 
 
+class _Unbounded(Exception):
+    """A regex whose leading word runs are no small finite set (regex_first_words)."""
+
+
+# regex_first_words gives up beyond this many runs (partial or whole) of one pattern
+_MAX_RUNS = 64
+
+
+def regex_first_words(body: str) -> frozenset[str] | None:
+    """The leading word-character runs (lower case) that a case-insensitive match of the
+    regex ``body`` opens with, when they are a small finite set: ``post-?operatively`` ->
+    {post, postoperatively}.  For a body whose pattern is followed by ``(?![\\w/])`` (a run
+    still open where the body ends is whole there).  None when a match may open with
+    something else (a non-word character, a class of many letters, an unbounded
+    repetition of letters ...): such a pattern is not indexed (speed only: the index tells
+    :class:`LowerScan` where to try a match instead of scanning every offset)."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        tree = parser.parse(body, re.IGNORECASE)
+        opens, closed = _runs_of(list(tree), {""})
+    except (_Unbounded, re.error, RecursionError):
+        return None
+    out = opens | closed
+    return frozenset(out) if out and "" not in out else None
+
+
+def _runs_of(items: list[Any], opens: set[str]) -> tuple[set[str], set[str]]:
+    """(runs still open, runs ended) after the regex items ``items`` (sre parse tree
+    nodes), from the runs ``opens``; :class:`_Unbounded` when they are no small set."""
+    closed: set[str] = set()
+    for op, av in items:
+        if not opens:
+            break  # every run has ended: what follows does not matter
+        opens, ended = _runs_of_item(str(op), av, opens)
+        closed |= ended
+        if "" in closed or len(opens) + len(closed) > _MAX_RUNS:
+            raise _Unbounded  # a match opening with a non-word character, or too many
+    return opens, closed
+
+
+def _word_char(code: int) -> bool | None:
+    """Whether the character ``code`` is a word character (ASCII only; else None)."""
+    ch = chr(code)
+    if not ch.isascii():
+        return None
+    return ch.isalnum() or ch == "_"
+
+
+def _runs_of_item(op: str, av: Any, opens: set[str]) -> tuple[set[str], set[str]]:
+    """:func:`_runs_of` of one parse-tree node."""
+    if op == "LITERAL":
+        word = _word_char(av)
+        if word is None:
+            raise _Unbounded
+        return ({p + chr(av).lower() for p in opens}, set()) if word else (set(), opens)
+    if op == "IN":
+        chars: list[str] = []
+        ends = True
+        for kind, value in av:
+            if str(kind) == "LITERAL" and _word_char(value) is not None:
+                if _word_char(value):
+                    chars.append(chr(value).lower())
+                    ends = False
+            elif not (str(kind) == "CATEGORY" and str(value) == "CATEGORY_SPACE"):
+                raise _Unbounded  # a range, a negation, \w, \d ...: not enumerated
+        if chars and len(chars) < len(av):
+            raise _Unbounded  # word and non-word characters mixed
+        return (set(), opens) if ends else ({p + c for p in opens for c in chars}, set())
+    if op == "BRANCH":
+        out_open: set[str] = set()
+        out_closed: set[str] = set()
+        for alternative in av[1]:
+            o, c = _runs_of(list(alternative), set(opens))
+            out_open |= o
+            out_closed |= c
+        return out_open, out_closed
+    if op == "SUBPATTERN":
+        if av[1] or av[2]:
+            raise _Unbounded  # flags changed inside
+        return _runs_of(list(av[3]), opens)
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, sub = av
+        result: set[str] = set()
+        closed: set[str] = set()
+        current = opens
+        count = 0
+        while True:
+            if count >= low:
+                result |= current
+            if count == high or not current:
+                break
+            if count >= 4:
+                raise _Unbounded  # letters repeated without a small bound
+            current, ended = _runs_of(list(sub), current)
+            closed |= ended
+            count += 1
+        return result, closed
+    if op in ("AT", "ASSERT", "ASSERT_NOT"):
+        return opens, set()  # zero-width: it only rules matches out
+    raise _Unbounded  # any character, a back-reference, a conditional ...
+
+
 class _WordStarts:
     """Every indexed pattern's first words, and per lower-cased text where they stand."""
 
@@ -224,8 +333,9 @@ class _WordStarts:
         self.words: set[str] = set()
         self.finder: re.Pattern[str] | None = None
         self.version = 0
-        # (lowered text, version, its index), replaced in one assignment
-        self._last: tuple[str | None, int, dict[str, list[int]]] = (None, -1, {})
+        # (lowered text, version, its index, its glued index), replaced in one assignment
+        self._last: tuple[str | None, int, dict[str, list[int]], dict[str, list[int]]] = \
+            (None, -1, {}, {})
 
     def register(self, words: frozenset[str]) -> None:
         if not words <= self.words:
@@ -235,23 +345,34 @@ class _WordStarts:
 
     def index(self, low: str) -> dict[str, list[int]]:
         """First word -> its offsets in ``low`` (sorted), for the registered words."""
-        seen, version, index = self._last
+        return self._indexes(low)[0]
+
+    def glued(self, low: str) -> dict[str, list[int]]:
+        """:meth:`index` of the registered words that stand right after "/" or "-"
+        (which :meth:`index` leaves out): with both, every whole word-character run."""
+        return self._indexes(low)[1]
+
+    def _indexes(self, low: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """(:meth:`index`, :meth:`glued`) of ``low``."""
+        seen, version, index, glued = self._last
         if seen is low and version == self.version:
-            return index
+            return index, glued
         version = self.version  # read before the finder: a later word forces a rebuild
         finder = self.finder
         if finder is None:
             finder = self.finder = re.compile(
-                r"(?<![\w/-])" + trie_alternation(sorted(self.words)) + r"(?!\w)")
-        index = {}
+                r"(?<!\w)" + trie_alternation(sorted(self.words)) + r"(?!\w)")
+        index, glued = {}, {}
         for m in finder.finditer(low):
-            at = index.get(m.group())
+            a = m.start()
+            into = glued if a > 0 and low[a - 1] in "/-" else index
+            at = into.get(m.group())
             if at is None:
-                index[m.group()] = [m.start()]
+                into[m.group()] = [a]
             else:
-                at.append(m.start())
-        self._last = (low, version, index)
-        return index
+                at.append(a)
+        self._last = (low, version, index, glued)
+        return index, glued
 
 
     def seed(self, text: str, parts: list[str]) -> None:
@@ -272,23 +393,24 @@ class _WordStarts:
         if not words:
             return  # nothing registered yet: no pattern asks
         # apostrophes inside the words (joining runs), in text order
-        glued = sorted(at for ch in _APOSTROPHES for at in _find_all(text, ch))
+        apostrophes = sorted(at for ch in _APOSTROPHES for at in _find_all(text, ch))
         index: dict[str, list[int]] = {}
+        glued: dict[str, list[int]] = {}
         k = 0  # the next apostrophe not yet passed
         at = 0
         for i, part in enumerate(parts):
             end = at + len(part)
             if i & 1:
-                while k < len(glued) and glued[k] < at:
+                while k < len(apostrophes) and apostrophes[k] < at:
                     k += 1
                 start = at
-                while k < len(glued) and glued[k] < end:  # a run ends at each apostrophe
-                    _add_run(index, words, low, start, glued[k])
-                    start = glued[k] + 1
+                while k < len(apostrophes) and apostrophes[k] < end:  # a run ends at each one
+                    _add_run(index, glued, words, low, start, apostrophes[k])
+                    start = apostrophes[k] + 1
                     k += 1
-                _add_run(index, words, low, start, end)
+                _add_run(index, glued, words, low, start, end)
             at = end
-        self._last = (low, version, index)
+        self._last = (low, version, index, glued)
 
 
 # The apostrophes that join the lexicon's words and are no word characters ("ʼ", a
@@ -306,14 +428,16 @@ def _find_all(text: str, ch: str) -> list[int]:
     return out
 
 
-def _add_run(index: dict[str, list[int]], words: set[str], low: str, a: int, b: int) -> None:
-    """Index the word-character run low[a:b] when it is a registered word not preceded by
-    "/" or "-" (what the scan's pattern asks)."""
+def _add_run(index: dict[str, list[int]], glued: dict[str, list[int]], words: set[str],
+             low: str, a: int, b: int) -> None:
+    """Index the word-character run low[a:b] when it is a registered word: in ``glued``
+    when "/" or "-" stands before it, else in ``index`` (as the scan sorts them)."""
     word = low[a:b]
-    if word in words and (a == 0 or low[a - 1] not in "/-"):
-        at = index.get(word)
+    if word in words:
+        into = glued if a > 0 and low[a - 1] in "/-" else index
+        at = into.get(word)
         if at is None:
-            index[word] = [a]
+            into[word] = [a]
         else:
             at.append(a)
 
@@ -332,6 +456,110 @@ def seed_word_starts(text: str, parts: list[str]) -> None:
     when compiled (:data:`_SEEDS`)."""
     if _SEEDS:
         _WORD_STARTS.seed(text, parts)
+
+
+def required_char(pattern: re.Pattern[str]) -> str | None:
+    """An ASCII punctuation character every match of ``pattern`` holds (a literal of its
+    top-level sequence, or of a group there), or None: a string without it holds no
+    match, so a search of it may be skipped (speed; no case folding can change such a
+    character)."""
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):
+        return None
+    while items:
+        op, av = items.pop(0)
+        if str(op) == "LITERAL":
+            ch = chr(av)
+            if ch.isascii() and not ch.isalnum() and not ch.isspace():
+                return ch
+        elif str(op) == "SUBPATTERN":
+            items = list(av[3]) + items  # a group that always takes part: its sequence
+    return None
+
+
+def line_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts at a line start: compiled with
+    ``re.MULTILINE``, its regex opens with ``^`` outside any group or alternation."""
+    if not pattern.flags & re.MULTILINE:
+        return False
+    import importlib
+
+    parser = importlib.import_module("re._parser")
+    try:
+        tree = list(parser.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):
+        return False
+    return bool(tree) and str(tree[0][0]) == "AT" and str(tree[0][1]) == "AT_BEGINNING"
+
+
+def finditer_lines(pattern: re.Pattern[str], text: str, pos: int = 0,
+                   endpos: int = _END) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, pos, endpos))`` for a :func:`line_anchored` pattern:
+    ``match`` tried at each line start alone (speed: the regex engine tries ``^`` at every
+    offset; the same matches, as a line start is one whatever ``pos`` is)."""
+    out: list[re.Match[str]] = []
+    limit = min(endpos, len(text))
+    pos = min(max(pos, 0), len(text))
+    if pos == 0 or text[pos - 1] == "\n":
+        at = pos
+    else:  # the next line start
+        at = text.find("\n", pos) + 1
+        if at == 0:
+            return out
+    free = pos
+    while at <= limit:
+        if at >= free:  # (a match spanning lines: the line starts inside it are passed)
+            m = pattern.match(text, at, endpos)
+            if m is not None:
+                out.append(m)
+                free = m.end()
+        at = text.find("\n", at) + 1
+        if at == 0:
+            break
+    return out
+
+
+def word_starts(text: str, words: frozenset[str]) -> list[int] | None:
+    """Where in ``text`` a whole word of ``words`` stands (sorted offsets of the
+    word-character runs, neither preceded nor followed by a word character, that are one
+    of ``words`` compared case-insensitively: what ``\\b(?:word|...)\\b`` finds), from
+    the first-word index (speed: no scan); ``words`` lower case, registered with
+    :func:`register_first_words`.  None for a text not indexed (short, or its lower case
+    shifts offsets): scan that one."""
+    if len(text) < INDEX_MIN_CHARS:
+        return None
+    low = lowered(text)
+    if low is None:
+        return None
+    index, glued = _WORD_STARTS._indexes(low)
+    found = [at for w in words if w in index for at in index[w]]
+    found += [at for w in words if w in glued for at in glued[w]]
+    found.sort()
+    return found
+
+
+def finditer_words(finder: Finder, text: str,
+                   words: frozenset[str]) -> list[re.Match[str]] | None:
+    """``list(finder.finditer(text))`` for a finder each of whose matches opens with a
+    whole word of ``words`` (as :func:`word_starts` finds them): ``match`` tried there
+    alone (speed); None for a text not indexed (scan that one)."""
+    starts = word_starts(text, words)
+    if starts is None:
+        return None
+    out: list[re.Match[str]] = []
+    free = 0
+    for at in starts:
+        if at < free:
+            continue
+        m = finder.match(text, at)
+        if m is not None:
+            out.append(m)
+            free = m.end()
+    return out
 
 
 def register_first_words(words: frozenset[str]) -> None:
@@ -434,12 +662,7 @@ class PhrasePattern(_LowerScanning):
         if low is None:
             return None
         version = _WORD_STARTS.version
-        index = _WORD_STARTS.index(low)
-        if len(self.firsts) < len(index):
-            lists = [index[w] for w in self.firsts if w in index]
-        else:
-            lists = [at for w, at in index.items() if w in self.firsts]
-        cands = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+        cands = _candidates(self.firsts, _WORD_STARTS.index(low))
         self._last = (text, version, (low, cands))
         return low, cands
 
@@ -447,23 +670,7 @@ class PhrasePattern(_LowerScanning):
                  first_only: bool) -> list[re.Match[str]]:
         """What ``finditer`` (or, ``first_only``, ``search``) over low[pos:endpos] finds,
         trying ``match`` only at the candidate offsets."""
-        out: list[re.Match[str]] = []
-        free = pos
-        match = self._lower.match
-        # walk by index from pos (no slice of the tail: a window costs its own length)
-        for i in range(bisect_left(cands, pos), len(cands)):
-            at = cands[i]
-            if at >= endpos:
-                break
-            if at < free:
-                continue
-            m = match(low, at, endpos)
-            if m is not None:
-                out.append(m)
-                if first_only:
-                    break
-                free = m.end()
-        return out
+        return _matches_at(self._lower.match, low, cands, pos, endpos, first_only)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = lowered(text)
@@ -483,6 +690,40 @@ class PhrasePattern(_LowerScanning):
             found = self._indexed(starts[0], starts[1], pos, endpos, True)
             return found[0] if found else None
         return super().search(text, pos, endpos)
+
+
+def _candidates(firsts: frozenset[str], index: dict[str, list[int]]) -> list[int]:
+    """The sorted offsets where one of the words ``firsts`` stands (``index``: see
+    :meth:`_WordStarts.index`)."""
+    if len(firsts) < len(index):
+        lists = [index[w] for w in firsts if w in index]
+    else:
+        lists = [at for w, at in index.items() if w in firsts]
+    return lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+
+
+def _matches_at(match: Callable[[str, int, int], re.Match[str] | None], subject: str,
+                cands: list[int], pos: int, endpos: int,
+                first_only: bool) -> list[re.Match[str]]:
+    """What ``finditer`` (or, ``first_only``, ``search``) over subject[pos:endpos] finds
+    for a pattern whose matches start only at the offsets ``cands`` (sorted), trying its
+    ``match`` there alone."""
+    out: list[re.Match[str]] = []
+    free = pos
+    # walk by index from pos (no slice of the tail: a window costs its own length)
+    for i in range(bisect_left(cands, pos), len(cands)):
+        at = cands[i]
+        if at >= endpos:
+            break
+        if at < free:
+            continue
+        m = match(subject, at, endpos)
+        if m is not None:
+            out.append(m)
+            if first_only:
+                break
+            free = m.end()
+    return out
 
 
 _GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
@@ -505,10 +746,20 @@ class LowerScan(_LowerScanning):
     (speed; the same matches: no match of the pattern starts before that offset).
     """
 
-    __slots__ = ("pattern", "_folded", "_lower", "_skip")
+    __slots__ = ("pattern", "_folded", "_lower", "_skip", "firsts", "_last")
 
-    def __init__(self, pattern: str, source: str, skip: str | None = None):
+    def __init__(self, pattern: str, source: str, skip: str | None = None,
+                 firsts: frozenset[str] | None = None):
         self.pattern = pattern
+        # ``firsts``: the word runs every match opens with, not preceded by a word
+        # character, "/" or "-" (as :func:`regex_first_words` finds them for a pattern
+        # ``(?<![\w/-])body(?![\w/])``); long texts are then searched by the first-word
+        # index (:class:`_WordStarts`), ``match`` tried only where one stands (speed)
+        self.firsts = firsts
+        # (text, index version, (its lowered form, candidate offsets) or None)
+        self._last: tuple[str | None, int, tuple[str, list[int]] | None] = (None, -1, None)
+        if firsts is not None:
+            _WORD_STARTS.register(firsts)
         self._folded = compile_regex(pattern, source)
         # a group's name is no text to match: "(?P<Name>" does not stop the lower scan
         bare = _GROUP_NAME.sub("(", pattern)
@@ -526,12 +777,38 @@ class LowerScan(_LowerScanning):
         m = self._skip.search(subject, pos, endpos)
         return None if m is None else m.start()
 
+    def _indexed(self, text: str, pos: int, endpos: int,
+                 first_only: bool) -> list[re.Match[str]] | None:
+        """What ``finditer`` (``first_only``: ``search``) finds, by the first-word index;
+        None when the pattern or the text is not indexed."""
+        if self.firsts is None or len(text) < INDEX_MIN_CHARS:
+            return None
+        seen, version, found = self._last
+        if seen is not text or version != _WORD_STARTS.version:
+            low = lowered(text)
+            version = _WORD_STARTS.version  # read before the index: see _WordStarts.index
+            found = None if low is None else \
+                (low, _candidates(self.firsts, _WORD_STARTS.index(low)))
+            self._last = (text, version, found)
+        if found is None:
+            return None
+        if self._lower is not None:
+            return _matches_at(self._lower.match, found[0], found[1], pos, endpos, first_only)
+        # a pattern with capitals: case-insensitive over the text, at the same offsets
+        return _matches_at(self._folded.match, text, found[1], pos, endpos, first_only)
+
     def finditer(self, text: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
+        found = self._indexed(text, pos, endpos, False)
+        if found is not None:
+            return iter(found)
         pattern, subject = self._pick(text)
         at = self._skipped(pattern, subject, pos, endpos)
         return iter(()) if at is None else pattern.finditer(subject, at, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
+        found = self._indexed(text, pos, endpos, True)
+        if found is not None:
+            return found[0] if found else None
         pattern, subject = self._pick(text)
         at = self._skipped(pattern, subject, pos, endpos)
         return None if at is None else pattern.search(subject, at, endpos)

@@ -42,6 +42,9 @@ class _Rules:
     timing: tuple[tuple[rules.Finder, str], ...]
     template: re.Pattern[str]  # a topic-template field label opening a line
     template_min: int
+    # speed: whether heading / template match only at line starts (rules.finditer_lines)
+    heading_lines: bool
+    template_lines: bool
 
 
 @lru_cache(maxsize=1)
@@ -51,15 +54,18 @@ def _rules() -> _Rules:
                    for when, words in data["timing"].items())
     names = data.get("template_labels", [])
     labels = rules.trie_alternation(names) if names else "(?!)"
+    heading = rules.compile_regex(data["heading_pattern"], "sections.json", re.MULTILINE)
+    template = rules.compile_regex(r"^[ \t]*(?:" + labels + r")[ \t]*(?:\([^()\n]{0,60}\))?"
+                                   r"[ \t]*:", "sections.json", re.MULTILINE | re.IGNORECASE)
     return _Rules(
-        heading=rules.compile_regex(data["heading_pattern"], "sections.json", re.MULTILINE),
+        heading=heading,
         kinds={k.lower(): v for k, v in data["kinds"].items()},
         known=frozenset(h.lower() for h in data["known_headings"]),
         timing=timing,
-        template=rules.compile_regex(r"^[ \t]*(?:" + labels + r")[ \t]*(?:\([^()\n]{0,60}\))?"
-                                     r"[ \t]*:", "sections.json",
-                                     re.MULTILINE | re.IGNORECASE),
+        template=template,
         template_min=int(data.get("template_min", 3)),
+        heading_lines=rules.line_anchored(heading),
+        template_lines=rules.line_anchored(template),
     )
 
 
@@ -68,7 +74,9 @@ def is_template(text: str, start: int, end: int) -> bool:
     labels ("Neoplasm Name:", "Cell of Origin:"; ``template_labels`` in sections.json)."""
     r = _rules()
     n = 0
-    for _m in r.template.finditer(text, start, end):
+    found = rules.finditer_lines(r.template, text, start, end) if r.template_lines \
+        else r.template.finditer(text, start, end)
+    for _m in found:
         n += 1
         if n >= r.template_min:
             return True
@@ -111,7 +119,7 @@ def _inline_headings(text: str, lex, onto) -> list[tuple[int, str]]:
     """(offset, name) of headings inside the text that name a section or a modality."""
     out = []
     r = _rules()
-    for m in r.heading.finditer(text):
+    for m in rules.finditer_lines(r.heading, text) if r.heading_lines else r.heading.finditer(text):
         name = m["name"].strip()
         full = text[m.start("name"): m.end("qual") + 1] if m["qual"] else name
         known = name.lower() in r.known
