@@ -501,14 +501,23 @@ def _complications_after(g: Graph, steps: dict[str, Item]) -> None:
                 or len(text[proc.end:m.start()].split()) > 4):
             continue
         procs = [steps.get(p.key, p) for p in g.items_of(proc) if not p.planned]
-        for h in g.doc.heads_in(m.end(), sent.end):
-            if h.concept.kind is Kind.PROCEDURE:
-                break
-            for f in g.items_of(h):
-                for p in procs:
-                    if f.assertion is not Assertion.ABSENT and (p.key, "treats", f.key) \
-                            not in g.relations and not _preexisting(g, f, p):
-                        g.add(f, "complicationOf", p, proc.start, h.end)
+        _complications_up_to_procedure(g, procs, m.end(), sent.end, proc.start)
+
+
+def _complications_up_to_procedure(g: Graph, procs: list[Item], start: int, end: int,
+                                   evidence_start: int) -> None:
+    """The findings named from ``start`` to ``end``, up to the next procedure named there,
+    become complications of each of ``procs`` (not an absent one, one a procedure treats
+    or one known before it); each relation's evidence runs from ``evidence_start`` to the
+    finding."""
+    for h in g.doc.heads_in(start, end):
+        if h.concept.kind is Kind.PROCEDURE:
+            break
+        for f in g.items_of(h):
+            for p in procs:
+                if f.assertion is not Assertion.ABSENT and (p.key, "treats", f.key) \
+                        not in g.relations and not _preexisting(g, f, p):
+                    g.add(f, "complicationOf", p, evidence_start, h.end)
 
 
 def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
@@ -528,14 +537,8 @@ def _complications_of_anaphor(g: Graph, steps: dict[str, Item]) -> None:
             continue
         proc = max(before, key=lambda p: max(x.start for x in _mentions(g, p)
                                              if x.start < sent.start))
-        proc = steps.get(proc.key, proc)
-        for h in g.doc.heads_in(onset.end(), sent.end):
-            if h.concept.kind is Kind.PROCEDURE:
-                break
-            for f in g.items_of(h):
-                if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
-                        and (proc.key, "treats", f.key) not in g.relations):
-                    g.add(f, "complicationOf", proc, m.start(), h.end)
+        _complications_up_to_procedure(g, [steps.get(proc.key, proc)], onset.end(), sent.end,
+                                       m.start())
 
 
 _OPENING_AFTER = re.compile(r"(?:after|following)\s", re.IGNORECASE)
@@ -564,14 +567,8 @@ def _complications_after_opening(g: Graph, steps: dict[str, Item]) -> None:
                  for p in g.items_of(h) if not p.planned]
         if len(procs) != 1:
             continue
-        proc = steps.get(procs[0].key, procs[0])
-        for h in g.doc.heads_in(onset.end(), sent.end):
-            if h.concept.kind is Kind.PROCEDURE:
-                break
-            for f in g.items_of(h):
-                if (f.assertion is not Assertion.ABSENT and not _preexisting(g, f, proc)
-                        and (proc.key, "treats", f.key) not in g.relations):
-                    g.add(f, "complicationOf", proc, m.start(), h.end)
+        _complications_up_to_procedure(g, [steps.get(procs[0].key, procs[0])], onset.end(),
+                                       sent.end, m.start())
 
 
 _FOR = re.compile(r"\s+(?:for|of)\s+")
