@@ -100,21 +100,25 @@ def normalise_token(token: str) -> str:
     return singular(t)
 
 
-# speed: normalise_token's answers in a plain dict, read for a whole text by one C-level
-# ``map(dict.get, ...)`` (cheaper per word than the lru_cache wrapper); bounded like it
-_NORMALISED: dict[str, str] = {}
+class _Normalised(dict[str, str]):
+    """normalise_token's answers: a missing word is normalised and kept (up to 200,000
+    words, then it starts afresh, like the lru_cache)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 200_000:
+            self.clear()
+        n = self[word] = normalise_token(word)
+        return n
+
+
+# speed: normalise_token's answers read for a whole text by one C-level
+# ``map(dict.__getitem__, ...)`` (cheaper per word than the lru_cache wrapper)
+_NORMALISED = _Normalised()
 
 
 def _normalise_all(words: list[str]) -> list[str]:
     """``[normalise_token(w) for w in words]``, through :data:`_NORMALISED`."""
-    norm = list(map(_NORMALISED.get, words))
-    if None in norm:
-        if len(_NORMALISED) > 200_000:
-            _NORMALISED.clear()
-        for i, n in enumerate(norm):
-            if n is None:
-                n = norm[i] = _NORMALISED[words[i]] = normalise_token(words[i])
-    return norm  # type: ignore[return-value]  # every None replaced
+    return list(map(_NORMALISED.__getitem__, words))
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:

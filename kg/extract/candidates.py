@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, cast
 
-from kg.extract import rules
+from kg.extract import lookups, rules
 from kg.extract.binding import Binding, head_span
 from kg.extract.carry import continuation_tokens, diagnosis_tokens, is_label
 from kg.extract.context import Context, context_for
@@ -226,7 +226,7 @@ def _blanket(doc: Doc, h: Head, onto) -> bool:
     """Whether a negated finding mention is a blanket statement: its class is a blanket
     class, or a blanket phrase ends where it ends and covers it ("recent bony injury")."""
     br = blanket_rules()
-    if onto.is_any(h.concept.iri, br.classes):
+    if lookups.is_any(onto, h.concept.iri, br.classes):
         return True
     return any(m.start() <= h.start and m.end() == h.end
                for m in br.phrases.finditer(doc.text, max(0, h.start - 40), h.end))
@@ -281,7 +281,7 @@ def _conditional(doc: Doc, h: Head, clause: tuple[int, int]) -> bool:
 def _performed_kind(onto, iri: str) -> bool:
     """Whether a procedure class is an intervention on the patient (not a medication,
     physical therapy or bracing: ``kg/rules/procedures.json``)."""
-    return not onto.is_any(iri, _not_performed())
+    return not lookups.is_any(onto, iri, _not_performed())
 
 
 def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo | None,
@@ -303,7 +303,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
     codes: list[str] = []
     for t in level_toks:
         codes.extend(c for c in t.codes if c not in codes)
-    implied = onto.implied_site(h.concept.iri) if not is_proc else None
+    implied = lookups.implied_site(onto, h.concept.iri) if not is_proc else None
     carried: list = []
     if not codes and not parts:
         codes = list(fronted_codes(doc, h))
@@ -366,7 +366,7 @@ def _from_head(doc: Doc, h: Head, b: Binding, ctx: Context, section: SectionInfo
         iri = specialise_at(onto, iri, part) if part else iri
         concept = onto.get(iri) or h.concept
         for group in groups:
-            sites = _sites(onto, tuple(group), part, onto.implied_site(iri), direct)
+            sites = _sites(onto, tuple(group), part, lookups.implied_site(onto, iri), direct)
             if stacked and part:  # "cerebellar PICA infarction": the outer parts too
                 sites = (*sites, *(Site(cast(str, t.part)) for t in parts
                                    if t is not inner and all(x.iri != t.part for x in sites)))
@@ -541,12 +541,12 @@ def _generic_specialised(onto, iri: str, part: str) -> str:
 def _fallback_parent(onto, iri: str) -> str | None:
     """The nearest non-root ancestor that implies no site of its own (FacetArthropathy ->
     DegenerativeChange): the head's finding, stated at another part."""
-    if not onto.implied_site(iri):
+    if not lookups.implied_site(onto, iri):
         return None
     roots = {KG + "Finding", KG + "ProcedureComplication", KG + "Procedure"}
     nearest_first = sorted(onto.ancestors(iri) - roots - {iri},
                            key=lambda a: (-len(onto.ancestors(a)), a))
     for anc in nearest_first:
-        if onto.get(anc) and not onto.implied_site(anc):
+        if onto.get(anc) and not lookups.implied_site(onto, anc):
             return anc
     return None

@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract import rules
+from kg.extract import lookups, rules
 from kg.extract.candidates import Cand
 from kg.namespaces import KG
 
@@ -58,7 +58,7 @@ def check_classes(onto) -> list[str]:
 
 
 def _is_any(onto, iri: str, classes: tuple[str, ...]) -> bool:
-    return onto.is_any(iri, classes)
+    return lookups.is_any(onto, iri, classes)
 
 
 def _levels(c: Cand) -> frozenset[str]:

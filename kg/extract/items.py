@@ -22,7 +22,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.extract import rules
+from kg.extract import lookups, rules
 from kg.extract.anaphora import antecedent
 from kg.extract.candidates import Cand
 from kg.extract.document import Doc
@@ -62,7 +62,7 @@ class Item:
 
 
 def _related(onto, a: str, b: str) -> bool:
-    return onto.is_a(a, b) or onto.is_a(b, a)
+    return lookups.is_a(onto, a, b) or lookups.is_a(onto, b, a)
 
 
 def _timing(c: Cand) -> str | None:
@@ -126,7 +126,7 @@ def _names_own_site(onto, c: Cand) -> bool:
     """'right lower extremity weakness ... RLE weakness', 'fracture of the lateral mass of
     the atlas ... atlas fracture': the mention's sites are kinds of the site its class
     implies (at its own level, if the class implies a vertebra): no new place."""
-    implied = onto.implied_site(c.concept.iri)
+    implied = lookups.implied_site(onto, c.concept.iri)
     if implied is None:
         return False
     if all(onto.is_a(s.iri, implied) and (s.level is None or s.iri == implied)
@@ -222,9 +222,9 @@ def _find_target(items: list[Item], c: Cand, onto, text: str, resolving: bool,
             if _related(onto, item.concept.iri, c.concept.iri):
                 return item
         return None
-    iri, anc = c.concept.iri, onto.ancestors(c.concept.iri)
+    iri, anc = c.concept.iri, lookups.ancestors(onto, c.concept.iri)
     for item in items:
-        if item.concept.iri not in anc and not onto.is_a(item.concept.iri, iri):
+        if item.concept.iri not in anc and not lookups.is_a(onto, item.concept.iri, iri):
             continue  # speed: unrelated classes
         if _compatible_finding(onto, item, c, time):
             return item
@@ -274,7 +274,7 @@ def _absorb(item: Item, c: Cand, onto, resolving: bool) -> None:
     item.cands.append(c)
     item.last = max(item.last, c.span.end)
     item.timing = item.timing or _timing(c)
-    if onto.is_a(c.concept.iri, item.concept.iri) and c.concept.iri != item.concept.iri:
+    if lookups.is_a(onto, c.concept.iri, item.concept.iri) and c.concept.iri != item.concept.iri:
         item.concept = c.concept  # the more specific class wins
     for s in c.sites:
         if s not in item.sites:

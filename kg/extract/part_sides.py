@@ -27,7 +27,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
-from kg.extract import rules
+from kg.extract import lookups, rules
 from kg.extract.candidates import SKIP_KINDS
 from kg.extract.context import Modifier, same_noun_phrase
 from kg.extract.document import Doc, SiteToken
@@ -85,7 +85,7 @@ def _stated_sides(doc: Doc, items: list[Item], onto) -> dict[str, dict[str, Span
             if c.laterality is None or not _patient_text(doc, c.span.start):
                 continue
             parts = [s.iri for s in c.sites]
-            implied = onto.implied_site(c.concept.iri)
+            implied = lookups.implied_site(onto, c.concept.iri)
             span = _with_side_word(doc, c, lat, lat_starts)
             for part in [*parts, *([implied] if implied and implied not in parts else [])]:
                 out.setdefault(part, {}).setdefault(c.laterality.value, span)
@@ -146,7 +146,7 @@ def _section_name(doc: Doc, offset: int) -> str | None:
 def _parts(item: Item, onto) -> list[str]:
     """The item's site classes and its class's implied site."""
     parts = [s.iri for s in item.sites]
-    implied = onto.implied_site(item.concept.iri)
+    implied = lookups.implied_site(onto, item.concept.iri)
     if implied and implied not in parts:
         parts.append(implied)
     return parts

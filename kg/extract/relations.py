@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract import rules
+from kg.extract import lookups, rules
 from kg.extract.context import same_noun_phrase
 from kg.extract.document import Doc, Head
 from kg.extract.items import Item
@@ -87,7 +87,7 @@ class Graph:
         if s is o or (s.key, p, o.key) in self.relations:
             return
         if p == "complicationOf" and not cues().expected.isdisjoint(
-                self.onto.ancestors(s.concept.iri)):
+                lookups.ancestors(self.onto, s.concept.iri)):
             return  # 'status post laminectomy with expected postoperative changes'
         span = None
         if a is not None and b is not None and a < b:
@@ -100,7 +100,7 @@ class Graph:
 
     def is_step(self, item: Item) -> bool:
         c = cues()
-        anc = self.onto.ancestors(item.concept.iri)  # speed: is_a is membership in it
+        anc = lookups.ancestors(self.onto, item.concept.iri)  # speed: is_a is membership in it
         return not c.steps.isdisjoint(anc) or bool(c.step_parent and c.step_parent in anc)
 
     def performed(self) -> list[Item]:
