@@ -550,12 +550,25 @@ def finditer_words(finder: Finder, text: str,
     starts = word_starts(text, words)
     if starts is None:
         return None
+    return match_at(finder, text, starts)
+
+
+def char_offsets(text: str, chars: str) -> list[int]:
+    """Every offset in ``text`` of each character of ``chars`` (unsorted)."""
+    return [at for ch in chars for at in _find_all(text, ch)]
+
+
+def match_at(matcher: Any, text: str, starts: list[int]) -> list[re.Match[str]]:
+    """What ``matcher.finditer(text)`` finds when every match starts at one of the sorted
+    offsets ``starts``: ``matcher.match`` tried at each, leftmost first, a match's span
+    skipping the starts inside it (``matcher``: a compiled pattern, a :class:`Finder` or
+    a :class:`LowerScan`)."""
     out: list[re.Match[str]] = []
     free = 0
     for at in starts:
         if at < free:
             continue
-        m = finder.match(text, at)
+        m = matcher.match(text, at)
         if m is not None:
             out.append(m)
             free = m.end()
@@ -581,22 +594,9 @@ def finditer_at(pattern: re.Pattern[str], text: str, firsts: frozenset[str] | No
         return pattern.finditer(text)
     index = _WORD_STARTS.index(low)
     cands = [at for w in firsts if w in index for at in index[w]]
-    for ch in letters:
-        at = text.find(ch)
-        while at >= 0:
-            cands.append(at)
-            at = text.find(ch, at + 1)
+    cands += char_offsets(text, letters)
     cands.sort()
-    out: list[re.Match[str]] = []
-    free = 0
-    for at in cands:
-        if at < free:
-            continue
-        m = pattern.match(text, at)
-        if m is not None:
-            out.append(m)
-            free = m.end()
-    return iter(out)
+    return iter(match_at(pattern, text, cands))
 
 
 class _LowerScanning:
