@@ -136,7 +136,7 @@ def test_level_anaphora_found_by_core_first_are_the_whole_regex_matches():
 def test_normal_statements_narrowed_to_their_words_find_the_same_spans():
     from kg.extract import normal
 
-    pattern, _labels, _gate = normal._compiled()
+    pattern, _labels = normal._compiled()
     text = ("Neurologically intact. No c/c/e. Margins were negative. Afebrile. " * 4
             + "Nonfocal neuro exam; neuro exam normal.")
     narrowed = normal._pattern_for(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.rules import LowerScan, register_first_words, word_starts
+from kg.extract.rules import LowerScan, finditer_words, register_first_words
 from kg.model import Sex
 
 # (the first digit comes before the look-behind, which checks the character before it:
@@ -75,10 +75,8 @@ def find_age_sex(text: str) -> tuple[int | None, Sex | None]:
 
 def _sex_from_words(text: str) -> Sex | None:
     counts = {Sex.FEMALE: 0, Sex.MALE: 0}
-    starts = word_starts(text, _GENDERED_WORDS)
-    found = _GENDERED.finditer(text) if starts is None else \
-        [m for at in starts if (m := _GENDERED.match(text, at)) is not None]
-    for m in found:
+    found = finditer_words(_GENDERED, text, _GENDERED_WORDS)
+    for m in _GENDERED.finditer(text) if found is None else found:
         if _POPULATION.match(text, m.end()):
             continue
         w = m.group().lower()

@@ -466,7 +466,7 @@ def _hardware_state_heads(text: str, heads: list[Head], onto,
     low = rules.lowered(text) or text.lower()
     if hr is None or not any(map(low.__contains__, hr.needs)):
         return []  # speed: a literal test first
-    taken = Spans([(h.start, h.end) for h in heads])
+    taken = _Taken(heads)
     out: list[Head] = []
     for m in (*hr.said.finditer(text), *hr.before.finditer(text)):
         a, b = m.span("state")

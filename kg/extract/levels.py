@@ -243,16 +243,7 @@ def _tokens(text: str, c: _Compiled) -> list[re.Match[str]]:
     number = c.token_number_ascii if text.isascii() else c.token_number
     starts = sorted({d - k for n in number.finditer(text)
                      for k in (1, 2, 3) if (d := n.start()) >= k})
-    out: list[re.Match[str]] = []
-    free = 0
-    for at in starts:
-        if at < free:
-            continue
-        m = c.token.match(text, at)
-        if m is not None:
-            out.append(m)
-            free = m.end()
-    return out
+    return rules.match_at(c.token, text, starts)
 
 
 def find_levels(text: str) -> list[LevelMention]:

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gate]:
+def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
     data = rules.load("normal_statements")["statements"]
     for i, st in enumerate(data):
         if not st.get("pattern") or not st.get("absent"):
@@ -32,12 +32,11 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...], rules.Gat
                                                  for w in n) for n in needs if n is not None):
         raise rules.RuleError("normal_statements.json: needs must be non-empty lists of "
                               "lower-case words")
-    gate = rules.Gate(None if None in needs else tuple(sorted({w for n in needs for w in n})))
     # speed: every statement's first words indexed now, not when a subset first needs them
     firsts = rules.regex_first_words(body)
     if firsts is not None:
         rules.register_first_words(firsts)
-    return pattern, tuple(tuple(st["absent"]) for st in data), gate
+    return pattern, tuple(tuple(st["absent"]) for st in data)
 
 
 @lru_cache(maxsize=1)
@@ -92,10 +91,9 @@ def _resolve(label: str, lex, onto):
 
 def find_normal_statements(text: str, lex, onto) -> list[tuple[int, int, Concept]]:
     """(start, end, concept) for every finding a normal statement in ``text`` rules out."""
-    _, labels, _gate = _compiled()
+    _, labels = _compiled()
     out: list[tuple[int, int, Concept]] = []
-    # speed: only the statements that may match here (None: none may, which is also what
-    # the gate tells, so it is not asked first)
+    # speed: only the statements that may match here (None: none may)
     pattern = _pattern_for(text)
     for m in pattern.finditer(text) if pattern is not None else ():
         i = int(m.lastgroup[1:]) if m.lastgroup else -1

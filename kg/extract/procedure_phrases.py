@@ -74,13 +74,12 @@ def find_procedure_phrases(text: str, taken: Callable[[int, int], bool],
     low = rules.lowered(text) or text.lower()
     if len(low) != len(text):
         return out
-    starts = rules.word_starts(text, pr.words) if pr.words is not None else None
-    if starts is not None:  # speed: match tried only where a participle stands
-        found = [m for at in starts if (m := pr.participle.match(text, at)) is not None]
-    elif any(map(low.__contains__, pr.nominal)):  # speed: most texts name none of them
-        found = list(pr.participle.finditer(text))
-    else:
-        found = []
+    # speed: match tried only where a participle stands (None: not indexed, scan)
+    found = rules.finditer_words(pr.participle, text, pr.words) if pr.words is not None \
+        else None
+    if found is None:  # speed: most texts name none of them
+        found = list(pr.participle.finditer(text)) \
+            if any(map(low.__contains__, pr.nominal)) else []
     for m in found:
         a, b = m.start(), m.end()
         back = pr.before.search(text, max(0, a - 120), a)
