@@ -464,3 +464,28 @@ def test_clauses_found_from_marks_and_opening_words_are_the_scanned_ones():
             "x-but y/however, whereas\twhereas,then BUT HOWEVER. " * 4)
     found = [m.span() for m in sentences._clause_matches(text)]
     assert found == [m.span() for m in sentences._CLAUSE.finditer(text)] and len(found) >= 30
+
+
+def test_remembered_ontology_answers_belong_to_the_ontology_asked():
+    """kg.extract.lookups keeps answers for the ontology last asked: a second ontology in
+    which the same class has another parent and implied site gets its own answers."""
+    from kg.extract import lookups
+    from kg.namespaces import KG
+    from kg.ontology import Ontology, _Raw
+
+    def onto(parent: str, site: str) -> Ontology:
+        return Ontology({
+            KG + "Leak": _Raw(labels=["leak"], parents=[parent], implied_site=[site]),
+            KG + "A": _Raw(labels=["a"], parents=[KG + "Finding"]),
+            KG + "B": _Raw(labels=["b"], parents=[KG + "Finding"]),
+        })
+
+    first, second = onto(KG + "A", KG + "Pedicle"), onto(KG + "B", KG + "Disc")
+    assert lookups.is_a(first, KG + "Leak", KG + "A")
+    assert lookups.implied_site(first, KG + "Leak") == KG + "Pedicle"
+    assert lookups.is_any(first, KG + "Leak", (KG + "A",))
+    assert not lookups.is_a(second, KG + "Leak", KG + "A")
+    assert lookups.is_a(second, KG + "Leak", KG + "B")
+    assert lookups.implied_site(second, KG + "Leak") == KG + "Disc"
+    assert not lookups.is_any(second, KG + "Leak", (KG + "A",))
+    assert lookups.ancestors(first, KG + "Leak") == first.ancestors(KG + "Leak")
